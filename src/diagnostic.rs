@@ -1,0 +1,51 @@
+//! What every output format renders: a rule's finding at a source range.
+
+use std::fmt;
+
+use rnix::TextRange;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A secondary location that explains the finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: String,
+    pub severity: Severity,
+    /// Byte range of the offending value in the file.
+    pub range: TextRange,
+    /// What breaks at runtime.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    pub labels: Vec<Label>,
+}
+
+/// Names of diagnostics that do not come from a rule file.
+pub mod builtin {
+    pub const SYNTAX_ERROR: &str = "syntax-error";
+    pub const IO_ERROR: &str = "io-error";
+    pub const INTERNAL_ERROR: &str = "internal-error";
+}

@@ -1,0 +1,51 @@
+//! `--format json`: the stable machine contract (version 1). Keys may be added, never removed.
+
+use serde::Serialize;
+
+use super::{FileReport, located};
+use crate::diagnostic::Severity;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    files: usize,
+    diagnostics: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    rule: &'a str,
+    severity: Severity,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+pub fn render(reports: &[FileReport]) -> String {
+    let diagnostics = located(reports)
+        .into_iter()
+        .map(|l| Item {
+            rule: &l.diagnostic.rule,
+            severity: l.diagnostic.severity,
+            path: l.path,
+            line: l.line,
+            column: l.column,
+            end_line: l.end_line,
+            end_column: l.end_column,
+            message: &l.diagnostic.message,
+            help: l.diagnostic.help.as_deref(),
+        })
+        .collect();
+    let report = Report {
+        version: 1,
+        files: reports.len(),
+        diagnostics,
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("JSON of plain data");
+    out.push('\n');
+    out
+}

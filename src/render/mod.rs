@@ -1,0 +1,50 @@
+//! Output formats: views of one list of diagnostics. No format computes positions on its
+//! own; they all use [`Located`].
+
+pub mod human;
+pub mod json;
+
+use crate::diagnostic::Diagnostic;
+use crate::syntax::LineIndex;
+
+/// The diagnostics of one linted file, with the text they point into.
+#[derive(Clone, Debug)]
+pub struct FileReport {
+    /// The path as given on the command line (or `--stdin-filename`).
+    pub path: String,
+    /// The file's text; empty when it could not be read.
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A diagnostic with 1-based line and column positions (columns in Unicode scalar values,
+/// the end exclusive).
+pub struct Located<'a> {
+    pub diagnostic: &'a Diagnostic,
+    pub path: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// Every diagnostic of every report, located, in report order.
+pub fn located(reports: &[FileReport]) -> Vec<Located<'_>> {
+    let mut out = vec![];
+    for r in reports {
+        let index = LineIndex::new(&r.text);
+        for d in &r.diagnostics {
+            let (line, column) = index.position(d.range.start());
+            let (end_line, end_column) = index.position(d.range.end());
+            out.push(Located {
+                diagnostic: d,
+                path: &r.path,
+                line,
+                column,
+                end_line,
+                end_column,
+            });
+        }
+    }
+    out
+}

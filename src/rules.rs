@@ -1,0 +1,197 @@
+//! Rules as data: each `rules/<name>.toml` names a template, its parameters, and what to
+//! tell the user. Built-in rules are embedded in the binary; user rules use the same
+//! format and go through the same code.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::model::Model;
+use crate::templates::{self, Check, Finding};
+
+/// A rule file as written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleDef {
+    pub name: String,
+    pub severity: Severity,
+    /// One line for listings.
+    pub summary: String,
+    /// What breaks at runtime; `{var}` placeholders are filled by the template.
+    pub message: String,
+    /// How to fix this finding; may use the same placeholders.
+    pub help: String,
+    /// How to fix it in general, for the docs.
+    pub remediation: String,
+    /// Why it breaks, with references.
+    pub explanation: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    pub template: String,
+    #[serde(default)]
+    pub params: toml::Table,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Example {
+    pub kind: ExampleKind,
+    pub code: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExampleKind {
+    /// Must fire the rule.
+    Bad,
+    /// Must not fire the rule.
+    Good,
+}
+
+/// A rule ready to run: its definition and the instantiated template.
+pub struct Rule {
+    pub def: RuleDef,
+    check: Box<dyn Check>,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule")
+            .field("name", &self.def.name)
+            .finish()
+    }
+}
+
+/// The built-in rule files, embedded at compile time.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "authorization-mode-missing-node",
+        include_str!("../rules/authorization-mode-missing-node.toml"),
+    ),
+    (
+        "kubelet-path-missing-mount",
+        include_str!("../rules/kubelet-path-missing-mount.toml"),
+    ),
+    ("mdns-hostname", include_str!("../rules/mdns-hostname.toml")),
+    (
+        "tmpfiles-settings-shape",
+        include_str!("../rules/tmpfiles-settings-shape.toml"),
+    ),
+];
+
+impl Rule {
+    /// Parses and validates a rule file: known template, valid parameters, placeholders
+    /// the template provides.
+    pub fn parse(source: &str) -> Result<Rule, String> {
+        let def: RuleDef = toml::from_str(source).map_err(|e| e.to_string())?;
+        Rule::new(def)
+    }
+
+    pub fn new(def: RuleDef) -> Result<Rule, String> {
+        let template = templates::find(&def.template).ok_or_else(|| {
+            let known: Vec<&str> = templates::ALL.iter().map(|t| t.key).collect();
+            format!(
+                "unknown template `{}` (known: {})",
+                def.template,
+                known.join(", ")
+            )
+        })?;
+        let check = (template.instantiate)(&def.params)
+            .map_err(|e| format!("invalid params for template `{}`: {e}", def.template))?;
+        for text in [&def.message, &def.help] {
+            for var in placeholders(text) {
+                if !template.vars.iter().any(|(v, _)| *v == var) {
+                    return Err(format!(
+                        "placeholder `{{{var}}}` is not provided by template `{}`",
+                        def.template
+                    ));
+                }
+            }
+        }
+        Ok(Rule { def, check })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.def.name
+    }
+
+    /// Runs the rule on a file's model.
+    pub fn run(&self, model: &Model, out: &mut Vec<Diagnostic>) {
+        let mut findings = vec![];
+        self.check.check(model, &mut findings);
+        let mut seen = BTreeSet::new();
+        for f in findings {
+            if seen.insert((f.range.start(), f.range.end())) {
+                out.push(self.diagnostic(f));
+            }
+        }
+    }
+
+    fn diagnostic(&self, f: Finding) -> Diagnostic {
+        let mut labels = vec![Label {
+            range: f.range,
+            message: f.label,
+        }];
+        labels.extend(f.secondary);
+        Diagnostic {
+            rule: self.def.name.clone(),
+            severity: self.def.severity,
+            range: f.range,
+            message: fill(&self.def.message, &f.vars),
+            help: Some(fill(&self.def.help, &f.vars)),
+            labels,
+        }
+    }
+}
+
+/// `{name}` placeholders in a text (`{{` escapes a brace).
+fn placeholders(text: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        if rest[start..].starts_with("{{") {
+            rest = &rest[start + 2..];
+            continue;
+        }
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+fn fill(text: &str, vars: &[(&'static str, String)]) -> String {
+    let mut out = text.replace("{{", "\u{0}").replace("}}", "\u{1}");
+    for (k, v) in vars {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out.replace('\u{0}', "{").replace('\u{1}', "}")
+}
+
+/// A set of rules to run.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// Every built-in rule.
+    pub fn builtin() -> RuleSet {
+        let rules = BUILTIN
+            .iter()
+            .map(|(name, src)| {
+                Rule::parse(src).unwrap_or_else(|e| panic!("built-in rule {name}: {e}"))
+            })
+            .collect();
+        RuleSet { rules }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.name() == name)
+    }
+}

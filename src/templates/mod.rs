@@ -1,0 +1,72 @@
+//! Templates: Rust code that knows *how* to look at a model. A rule file instantiates one
+//! with parameters and says *what* to tell the user.
+
+mod hostname_suffix;
+mod slice_flag_requires;
+mod tmpfiles_settings_shape;
+mod unit_path_requires_package;
+
+use rnix::TextRange;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::Label;
+use crate::model::Model;
+
+/// One finding of a check, before the rule turns it into a diagnostic.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// The offending value.
+    pub range: TextRange,
+    /// Says what is wrong at `range`.
+    pub label: String,
+    pub secondary: Vec<Label>,
+    /// Values for the rule's `{placeholders}`.
+    pub vars: Vec<(&'static str, String)>,
+}
+
+/// An instantiated template.
+pub trait Check: Send + Sync {
+    fn check(&self, model: &Model, out: &mut Vec<Finding>);
+}
+
+pub struct Template {
+    pub key: &'static str,
+    pub description: &'static str,
+    /// Parameter names and descriptions.
+    pub params: &'static [(&'static str, &'static str)],
+    /// Placeholders its findings fill, with descriptions.
+    pub vars: &'static [(&'static str, &'static str)],
+    pub instantiate: fn(&toml::Table) -> Result<Box<dyn Check>, String>,
+}
+
+pub const ALL: &[&Template] = &[
+    &slice_flag_requires::TEMPLATE,
+    &unit_path_requires_package::TEMPLATE,
+    &hostname_suffix::TEMPLATE,
+    &tmpfiles_settings_shape::TEMPLATE,
+];
+
+pub fn find(key: &str) -> Option<&'static Template> {
+    ALL.iter().copied().find(|t| t.key == key)
+}
+
+/// Deserializes a template's parameter struct from a rule's `[params]` table.
+fn params<T: DeserializeOwned>(table: &toml::Table) -> Result<T, String> {
+    T::deserialize(toml::Value::Table(table.clone())).map_err(|e| e.to_string().trim().to_string())
+}
+
+/// A string for messages: known text as is, unknown parts as `${…}`.
+fn display(s: &crate::model::Str) -> String {
+    s.pieces
+        .iter()
+        .map(|p| match p {
+            crate::model::Piece::Text { text, .. } => text.to_string(),
+            crate::model::Piece::Hole { .. } => "${…}".to_string(),
+        })
+        .collect()
+}
+
+/// Splits a dotted option path into segments.
+fn option_path(path: &str) -> Vec<&str> {
+    path.split('.').collect()
+}

@@ -1,0 +1,183 @@
+//! A string-slice flag whose effective value contains one item but lacks another
+//! (`--authorization-mode` with `RBAC` but not `Node`).
+//!
+//! Effective value as pflag computes it: the first occurrence replaces the default, every
+//! later one appends. For a nixpkgs module the module's own flag (from its option, or the
+//! option's default) comes first and `extraOpts` after it.
+
+use serde::Deserialize;
+
+use super::{Check, Finding, Template, option_path, params};
+use crate::diagnostic::Label;
+use crate::model::{Elem, Model, Origin, Value};
+use rnix::TextRange;
+
+pub static TEMPLATE: Template = Template {
+    key: "slice-flag-requires",
+    description: "A comma-separated list flag of a component contains `if-contains` but not `requires`.",
+    params: &[
+        (
+            "component",
+            "Component whose command lines are checked, e.g. `kube-apiserver`.",
+        ),
+        ("flag", "The flag, e.g. `--authorization-mode`."),
+        ("if-contains", "The item that needs the other, e.g. `RBAC`."),
+        (
+            "requires",
+            "The item that must be present too, e.g. `Node`.",
+        ),
+        (
+            "module-option",
+            "Option of the component's nixpkgs module that generates the flag, relative to the module (optional).",
+        ),
+        ("module-default", "That option's default value (optional)."),
+    ],
+    vars: &[
+        ("flag", "the flag"),
+        ("value", "the effective value, comma-separated"),
+        ("requires", "the missing item"),
+        ("fixed", "the offending value with the missing item added"),
+    ],
+    instantiate: |t| Ok(Box::new(params::<Params>(t)?)),
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Params {
+    component: String,
+    flag: String,
+    if_contains: String,
+    requires: String,
+    #[serde(default)]
+    module_option: Option<String>,
+    #[serde(default)]
+    module_default: Vec<String>,
+}
+
+/// One occurrence of the flag: its items, where it is, and how to write it fixed.
+struct Occurrence {
+    items: Vec<String>,
+    range: TextRange,
+    fixed: String,
+}
+
+impl Check for Params {
+    fn check(&self, model: &Model, out: &mut Vec<Finding>) {
+        for cmd in model
+            .commands
+            .iter()
+            .filter(|c| c.component == self.component)
+        {
+            if cmd.has_opaque() {
+                continue;
+            }
+            let mut occurrences = vec![];
+            // The module's flag comes first: from its option, or the option's default.
+            let mut effective: Vec<String> = vec![];
+            if let Origin::Module(prefix) = cmd.origin
+                && let Some(option) = &self.module_option
+            {
+                match self.module_occurrence(model, prefix, option) {
+                    Some(Some(o)) => occurrences.push(o),
+                    Some(None) => effective.extend(self.module_default.iter().cloned()),
+                    None => continue,
+                }
+            }
+            for flag in cmd.flags().iter().filter(|f| f.name == self.flag) {
+                let Some(value) = &flag.value else { continue };
+                let Some(text) = value.known() else { continue };
+                let items = text.split(',').map(str::to_string).collect();
+                let range = value.range().unwrap_or(flag.name_range);
+                occurrences.push(Occurrence {
+                    fixed: self.fixed_flag(&text),
+                    items,
+                    range,
+                });
+            }
+            for o in &occurrences {
+                effective.extend(o.items.iter().cloned());
+            }
+            if !effective.contains(&self.if_contains) || effective.contains(&self.requires) {
+                continue;
+            }
+            let Some(first) = occurrences
+                .iter()
+                .find(|o| o.items.contains(&self.if_contains))
+            else {
+                continue;
+            };
+            let secondary = occurrences
+                .iter()
+                .filter(|o| o.range != first.range)
+                .map(|o| Label {
+                    range: o.range,
+                    message: "appended here".to_string(),
+                })
+                .collect();
+            out.push(Finding {
+                range: first.range,
+                label: format!("`{}` without `{}`", self.if_contains, self.requires),
+                secondary,
+                vars: vec![
+                    ("flag", self.flag.clone()),
+                    ("value", effective.join(",")),
+                    ("requires", self.requires.clone()),
+                    ("fixed", first.fixed.clone()),
+                ],
+            });
+        }
+    }
+}
+
+impl Params {
+    /// The occurrence generated from the module option: `Some(None)` when the option is
+    /// not set (its default applies), `None` when its value is unknown.
+    fn module_occurrence(
+        &self,
+        model: &Model,
+        prefix: &str,
+        option: &str,
+    ) -> Option<Option<Occurrence>> {
+        let mut path = option_path(prefix);
+        path.extend(option_path(option));
+        let defs = model.effective(model.defs_at(&path));
+        if defs.is_empty() {
+            return Some(None);
+        }
+        let elems = model.list_option(&defs)?;
+        let mut items = vec![];
+        for e in elems {
+            let Elem::One(t) = e else { return None };
+            let Value::Str(s) = model.ev.force_plain(t) else {
+                return None;
+            };
+            items.push(s.known()?);
+        }
+        let range = if defs.len() == 1 {
+            model.ev.range(defs[0].value)
+        } else {
+            defs[0].path.last()?.range
+        };
+        let mut fixed: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
+        let at = items
+            .iter()
+            .position(|i| *i == self.if_contains)
+            .unwrap_or(0);
+        fixed.insert(at, format!("{:?}", self.requires));
+        Some(Some(Occurrence {
+            items,
+            range,
+            fixed: format!("[ {} ]", fixed.join(" ")),
+        }))
+    }
+
+    fn fixed_flag(&self, value: &str) -> String {
+        let mut items: Vec<&str> = value.split(',').collect();
+        let at = items
+            .iter()
+            .position(|i| *i == self.if_contains)
+            .unwrap_or(0);
+        items.insert(at, &self.requires);
+        format!("{}={}", self.flag, items.join(","))
+    }
+}
