@@ -159,9 +159,7 @@ fn shape_problem(
             )),
         };
     };
-    let Some(name) = attr.key.known() else {
-        return None;
-    };
+    let name = attr.key.known()?;
     if !INNER.contains(&name) {
         let fix = match name {
             "owner" => "use `user`".to_string(),
