@@ -77,8 +77,8 @@ fn shape_problem(
                 config.range,
                 format!("{what} `{name}` where the config name goes"),
                 format!(
-                    "add the config-name level: `\"10-k8s\".{}`",
-                    render_rest(rest)
+                    "add the config-name level: `\"10-k8s\".{} = {{ ... }}`",
+                    render_rest(&rest[..rest.len().min(2)])
                 ),
             ));
         }
