@@ -290,3 +290,53 @@ pub fn flags(args: &[Arg]) -> Vec<Flag> {
     }
     out
 }
+
+/// Flags whose repeated occurrences accumulate (pflag `StringSlice`/`StringToString`
+/// types); any other flag is a scalar whose last occurrence wins.
+const ACCUMULATING: &[(&str, &str)] = &[
+    ("kube-apiserver", "--authorization-mode"),
+    ("kube-apiserver", "--enable-admission-plugins"),
+    ("kube-apiserver", "--disable-admission-plugins"),
+    ("kube-apiserver", "--etcd-servers"),
+    ("kube-apiserver", "--api-audiences"),
+    ("kube-apiserver", "--service-account-key-file"),
+    ("kube-apiserver", "--cors-allowed-origins"),
+    ("kube-apiserver", "--tls-sni-cert-key"),
+    ("kube-apiserver", "--runtime-config"),
+    ("kubelet", "--cluster-dns"),
+    ("kubelet", "--node-labels"),
+    ("kubelet", "--register-with-taints"),
+    ("kubelet", "--eviction-hard"),
+    ("kubelet", "--kube-reserved"),
+    ("kubelet", "--system-reserved"),
+    ("kubelet", "--allowed-unsafe-sysctls"),
+    ("kube-controller-manager", "--controllers"),
+    ("k3s", "--tls-san"),
+    ("k3s", "--kubelet-arg"),
+    ("k3s", "--kube-apiserver-arg"),
+    ("k3s", "--disable"),
+    ("k3s", "--node-label"),
+    ("k3s", "--node-taint"),
+];
+
+/// Every component's `--feature-gates` and `--tls-cipher-suites` accumulate too.
+const ACCUMULATING_EVERYWHERE: &[&str] = &["--feature-gates", "--tls-cipher-suites"];
+
+/// Whether repeated occurrences of `flag` accumulate for `component`.
+pub fn accumulates(component: &str, flag: &str) -> bool {
+    ACCUMULATING_EVERYWHERE.contains(&flag)
+        || ACCUMULATING
+            .iter()
+            .any(|(c, f)| *c == component && *f == flag)
+}
+
+/// A flag's effective comma-separated items from its occurrences' items, as pflag combines
+/// them: an accumulating flag's first occurrence replaces the default and later ones
+/// append; a scalar flag takes the last occurrence. No occurrence leaves the default.
+pub fn combine(accumulating: bool, default: &[String], occurrences: &[Vec<String>]) -> Vec<String> {
+    match occurrences {
+        [] => default.to_vec(),
+        _ if accumulating => occurrences.concat(),
+        [.., last] => last.clone(),
+    }
+}

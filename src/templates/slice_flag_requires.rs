@@ -1,15 +1,15 @@
-//! A string-slice flag whose effective value contains one item but lacks another
+//! A list flag whose effective value contains one item but lacks another
 //! (`--authorization-mode` with `RBAC` but not `Node`).
 //!
-//! Effective value as pflag computes it: the first occurrence replaces the default, every
-//! later one appends. For a nixpkgs module the module's own flag (from its option, or the
+//! The effective value is combined as the component's flag parser does
+//! ([`cmdline::combine`]). For a nixpkgs module the module's own flag (from its option, or the
 //! option's default) comes first and `extraOpts` after it.
 
 use serde::Deserialize;
 
 use super::{Check, Finding, Template, option_path, params};
 use crate::diagnostic::Label;
-use crate::model::{Elem, Model, Origin, Value};
+use crate::model::{Elem, Model, Origin, Value, cmdline};
 use rnix::TextRange;
 
 pub static TEMPLATE: Template = Template {
@@ -72,31 +72,43 @@ impl Check for Params {
                 continue;
             }
             let mut occurrences = vec![];
-            // The module's flag comes first: from its option, or the option's default.
-            let mut effective: Vec<String> = vec![];
+            // Each occurrence's items, in command-line order; the module's flag comes first,
+            // from its option or the option's default.
+            let mut lists: Vec<Vec<String>> = vec![];
             if let Origin::Module(prefix) = cmd.origin
                 && let Some(option) = &self.module_option
             {
                 match self.module_occurrence(model, prefix, option) {
                     Some(Some(o)) => occurrences.push(o),
-                    Some(None) => effective.extend(self.module_default.iter().cloned()),
+                    Some(None) => lists.push(self.module_default.clone()),
                     None => continue,
                 }
             }
-            for flag in cmd.flags().iter().filter(|f| f.name == self.flag) {
-                let Some(value) = &flag.value else { continue };
-                let Some(text) = value.known() else { continue };
+            let flags: Vec<_> = cmd
+                .flags()
+                .into_iter()
+                .filter(|f| f.name == self.flag)
+                .collect();
+            let values: Option<Vec<(String, TextRange)>> = flags
+                .iter()
+                .map(|f| {
+                    let value = f.value.as_ref()?;
+                    Some((value.known()?, value.range().unwrap_or(f.name_range)))
+                })
+                .collect();
+            // An occurrence whose value is unknown leaves the effective value unknown.
+            let Some(values) = values else { continue };
+            for (text, range) in values {
                 let items = text.split(',').map(str::to_string).collect();
-                let range = value.range().unwrap_or(flag.name_range);
                 occurrences.push(Occurrence {
                     fixed: self.fixed_flag(&text),
                     items,
                     range,
                 });
             }
-            for o in &occurrences {
-                effective.extend(o.items.iter().cloned());
-            }
+            lists.extend(occurrences.iter().map(|o| o.items.clone()));
+            let accumulating = cmdline::accumulates(cmd.component, &self.flag);
+            let effective = cmdline::combine(accumulating, &[], &lists);
             if !effective.contains(&self.if_contains) || effective.contains(&self.requires) {
                 continue;
             }
