@@ -48,4 +48,7 @@ pub mod builtin {
     pub const SYNTAX_ERROR: &str = "syntax-error";
     pub const IO_ERROR: &str = "io-error";
     pub const INTERNAL_ERROR: &str = "internal-error";
+    pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+    pub const UNKNOWN_RULE: &str = "unknown-rule";
+    pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
 }

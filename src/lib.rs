@@ -8,6 +8,7 @@ pub mod lint;
 pub mod model;
 pub mod render;
 pub mod rules;
+pub mod suppress;
 pub mod syntax;
 pub mod templates;
 

@@ -1,37 +1,147 @@
 //! The one entry point that the CLI (and later the LSP and the fixer) call.
 
+use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 
 use rnix::{TextRange, TextSize};
 
-use crate::diagnostic::{Diagnostic, Severity, builtin};
+use crate::diagnostic::{Diagnostic, Label, Severity, builtin};
 use crate::model::Model;
-use crate::rules::RuleSet;
-use crate::syntax;
+use crate::rules::{self, Level, Rule, RuleSet};
+use crate::suppress;
+use crate::syntax::{self, LineIndex};
+
+/// Checks about suppression comments themselves, with their default severities.
+pub const META: &[(&str, Severity, &str)] = &[
+    (
+        builtin::UNUSED_SUPPRESSION,
+        Severity::Warning,
+        "A suppression comment that suppresses no finding",
+    ),
+    (
+        builtin::UNKNOWN_RULE,
+        Severity::Warning,
+        "A suppression comment names a rule that does not exist",
+    ),
+    (
+        builtin::INVALID_SUPPRESSION,
+        Severity::Warning,
+        "A comment starting with `nixk8s-lint:` that is not a valid directive",
+    ),
+];
+
+/// Which rules run, at which severity.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Only these rules (all when `None`).
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    /// Severity overrides, applied in order (later wins).
+    pub levels: Vec<(String, Level)>,
+}
 
 /// Lints source texts with a set of rules.
 pub struct Linter {
-    pub rules: RuleSet,
+    rules: Vec<Rule>,
+    /// Every rule name there is, enabled or not, for suppressions to name.
+    known: Vec<String>,
+    meta: BTreeMap<&'static str, Severity>,
+}
+
+/// A file's diagnostics, and the ones suppressed by comments (with the reason given).
+#[derive(Debug, Default)]
+pub struct LintOutput {
+    pub diagnostics: Vec<Diagnostic>,
+    pub suppressed: Vec<(Diagnostic, Option<String>)>,
 }
 
 impl Linter {
+    /// Every rule at its own severity.
     pub fn new(rules: RuleSet) -> Linter {
-        Linter { rules }
+        Linter::with_selection(rules, &Selection::default())
+            .expect("the default selection names no rule")
+    }
+
+    /// The rules of `rules` that `selection` enables, at the severities it sets. Fails with
+    /// the first unknown rule name.
+    pub fn with_selection(rules: RuleSet, selection: &Selection) -> Result<Linter, String> {
+        let known: Vec<String> = rules
+            .rules
+            .iter()
+            .map(|r| r.name().to_string())
+            .chain(META.iter().map(|m| m.0.to_string()))
+            .collect();
+        let names = selection
+            .select
+            .iter()
+            .flatten()
+            .chain(&selection.ignore)
+            .chain(selection.levels.iter().map(|l| &l.0));
+        for name in names {
+            if !known.contains(name) {
+                return Err(rules::unknown_rule_message(name, &known));
+            }
+        }
+        let enabled = |name: &str| {
+            selection
+                .select
+                .as_ref()
+                .is_none_or(|s| s.iter().any(|n| n == name))
+                && !selection.ignore.iter().any(|n| n == name)
+        };
+        let level = |name: &str, default: Severity| {
+            let mut level = Level::Severity(default);
+            for (n, l) in &selection.levels {
+                if n == name {
+                    level = *l;
+                }
+            }
+            match level {
+                Level::Severity(s) if enabled(name) => Some(s),
+                _ => None,
+            }
+        };
+        let mut meta = BTreeMap::new();
+        for (name, default, _) in META {
+            if let Some(s) = level(name, *default) {
+                meta.insert(*name, s);
+            }
+        }
+        let rules = rules
+            .rules
+            .into_iter()
+            .filter_map(|mut r| {
+                r.severity = level(r.name(), r.def.severity)?;
+                Some(r)
+            })
+            .collect();
+        Ok(Linter { rules, known, meta })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
     }
 }
 
 /// Lints one file's text: syntax errors, then every rule's findings, sorted by position.
-/// A panic inside becomes an `internal-error` diagnostic instead of ending the run.
 pub fn lint_source(text: &str, linter: &Linter) -> Vec<Diagnostic> {
-    let mut out = match panic::catch_unwind(AssertUnwindSafe(|| lint_unguarded(text, linter))) {
-        Ok(diags) => diags,
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            vec![Diagnostic {
+    lint_file(text, linter).diagnostics
+}
+
+/// Like [`lint_source`], also returning what suppression comments suppressed. A panic
+/// inside becomes an `internal-error` diagnostic instead of ending the run.
+pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
+    let parse = rnix::Root::parse(text);
+    let mut out =
+        match panic::catch_unwind(AssertUnwindSafe(|| lint_unguarded(&parse, text, linter))) {
+            Ok(out) => out,
+            Err(payload) => {
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".to_string());
+                let diagnostic = Diagnostic {
                 rule: builtin::INTERNAL_ERROR.to_string(),
                 severity: Severity::Error,
                 range: TextRange::empty(TextSize::from(0)),
@@ -41,19 +151,101 @@ pub fn lint_source(text: &str, linter: &Linter) -> Vec<Diagnostic> {
                         .to_string(),
                 ),
                 labels: vec![],
-            }]
-        }
-    };
-    out.sort_by_key(|d| (d.range.start(), d.range.end()));
+            };
+                LintOutput {
+                    diagnostics: vec![diagnostic],
+                    suppressed: vec![],
+                }
+            }
+        };
+    out.diagnostics
+        .extend(syntax::syntax_errors(parse.errors(), TextSize::of(text)));
+    out.diagnostics
+        .sort_by_key(|d| (d.range.start(), d.range.end()));
     out
 }
 
-fn lint_unguarded(text: &str, linter: &Linter) -> Vec<Diagnostic> {
-    let parse = rnix::Root::parse(text);
-    let mut out = syntax::syntax_errors(parse.errors(), TextSize::of(text));
+fn lint_unguarded(parse: &rnix::Parse<rnix::Root>, text: &str, linter: &Linter) -> LintOutput {
+    let mut findings = vec![];
     let model = Model::build(&parse.tree());
-    for rule in &linter.rules.rules {
-        rule.run(&model, &mut out);
+    for rule in &linter.rules {
+        rule.run(&model, &mut findings);
+    }
+    apply_suppressions(&parse.syntax(), text, linter, findings)
+}
+
+fn apply_suppressions(
+    root: &rnix::SyntaxNode,
+    text: &str,
+    linter: &Linter,
+    findings: Vec<Diagnostic>,
+) -> LintOutput {
+    let (directives, malformed) = suppress::directives(root, text);
+    let index = LineIndex::new(text);
+    let mut used = vec![vec![false; 0]; directives.len()];
+    for (d, u) in directives.iter().zip(&mut used) {
+        *u = vec![false; d.rules.len()];
+    }
+    let mut out = LintOutput::default();
+    for f in findings {
+        let hit = directives.iter().enumerate().find_map(|(i, d)| {
+            d.rules
+                .iter()
+                .position(|(r, _)| suppress::covers(d, &f, r, &index))
+                .map(|j| (i, j))
+        });
+        match hit {
+            Some((i, j)) => {
+                used[i][j] = true;
+                out.suppressed.push((f, directives[i].reason.clone()));
+            }
+            None => out.diagnostics.push(f),
+        }
+    }
+    let meta = |name: &str, range: TextRange, message: String, help: Option<String>| {
+        linter.meta.get(name).map(|&severity| Diagnostic {
+            rule: name.to_string(),
+            severity,
+            range,
+            message,
+            help,
+            labels: vec![Label {
+                range,
+                message: String::new(),
+            }],
+        })
+    };
+    for (d, u) in directives.iter().zip(&used) {
+        for ((name, range), used) in d.rules.iter().zip(u) {
+            let diag = if !linter.known.contains(name) {
+                let message = rules::unknown_rule_message(name, &linter.known);
+                meta(
+                    builtin::UNKNOWN_RULE,
+                    *range,
+                    message,
+                    Some("fix the rule name or remove it".to_string()),
+                )
+            } else if !used && linter.rules.iter().any(|r| r.name() == name) {
+                let message = format!("this suppression of `{name}` suppresses nothing");
+                meta(
+                    builtin::UNUSED_SUPPRESSION,
+                    *range,
+                    message,
+                    Some("remove it".to_string()),
+                )
+            } else {
+                None
+            };
+            out.diagnostics.extend(diag);
+        }
+    }
+    for m in malformed {
+        out.diagnostics.extend(meta(
+            builtin::INVALID_SUPPRESSION,
+            m.range,
+            format!("invalid suppression comment: {}", m.message),
+            Some("write `# nixk8s-lint: ignore[rule-name] reason`".to_string()),
+        ));
     }
     out
 }

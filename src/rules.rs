@@ -51,10 +51,54 @@ pub enum ExampleKind {
     Good,
 }
 
-/// A rule ready to run: its definition and the instantiated template.
+/// A rule ready to run: its definition, its effective severity, and the instantiated
+/// template.
 pub struct Rule {
     pub def: RuleDef,
+    pub severity: Severity,
     check: Box<dyn Check>,
+}
+
+/// A severity, or `off`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    #[serde(untagged)]
+    Severity(Severity),
+}
+
+impl std::str::FromStr for Level {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Level, String> {
+        match s {
+            "off" => Ok(Level::Off),
+            "error" => Ok(Level::Severity(Severity::Error)),
+            "warning" => Ok(Level::Severity(Severity::Warning)),
+            "info" => Ok(Level::Severity(Severity::Info)),
+            other => Err(format!(
+                "unknown severity `{other}` (expected error, warning, info or off)"
+            )),
+        }
+    }
+}
+
+/// "unknown rule `x`", with the closest known name as a suggestion.
+pub fn unknown_rule_message(name: &str, known: &[String]) -> String {
+    match suggest(name, known) {
+        Some(s) => format!("unknown rule `{name}`; did you mean `{s}`?"),
+        None => format!("unknown rule `{name}`"),
+    }
+}
+
+/// The known name closest to `name`, when it is close enough to be a typo.
+pub fn suggest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.as_str())
 }
 
 impl std::fmt::Debug for Rule {
@@ -111,7 +155,11 @@ impl Rule {
                 }
             }
         }
-        Ok(Rule { def, check })
+        Ok(Rule {
+            severity: def.severity,
+            def,
+            check,
+        })
     }
 
     pub fn name(&self) -> &str {
@@ -138,7 +186,7 @@ impl Rule {
         labels.extend(f.secondary);
         Diagnostic {
             rule: self.def.name.clone(),
-            severity: self.def.severity,
+            severity: self.severity,
             range: f.range,
             message: fill(&self.def.message, &f.vars),
             help: Some(fill(&self.def.help, &f.vars)),

@@ -37,7 +37,7 @@ pub fn syntax_errors(errors: &[ParseError], len: TextSize) -> Vec<Diagnostic> {
                 rule: builtin::SYNTAX_ERROR.to_string(),
                 severity: Severity::Error,
                 range,
-                message: format!("syntax error: {message}"),
+                message,
                 help: None,
                 labels: vec![],
             }
@@ -69,6 +69,7 @@ fn kind_name(k: rnix::SyntaxKind) -> String {
         TOKEN_THEN => "then",
         TOKEN_ELSE => "else",
         TOKEN_IDENT => return "an identifier".to_string(),
+        TOKEN_ERROR => return "invalid input".to_string(),
         TOKEN_INTERPOL_END => "}",
         TOKEN_STRING_END => return "the end of the string".to_string(),
         other => {

@@ -27,7 +27,7 @@ pub fn inputs(paths: &[PathBuf]) -> Vec<Input> {
         } else {
             files.push(Input::Error(
                 p.clone(),
-                "cannot be read: no such file or directory".to_string(),
+                "no such file or directory".to_string(),
             ));
         }
     }
@@ -64,7 +64,7 @@ fn walk(root: &Path, out: &mut Vec<Input>) {
                 let reason = e
                     .io_error()
                     .map_or_else(|| e.to_string(), |io| io.to_string());
-                out.push(Input::Error(path, format!("cannot be read: {reason}")));
+                out.push(Input::Error(path, reason));
             }
         }
     }

@@ -4,7 +4,8 @@
 //! piece of text that is copied unchanged from the source keeps a verbatim range, so a rule
 //! can point at a word in the middle of a multi-line `ExecStart`.
 
-use rnix::ast::{self, AstToken, InterpolPart};
+use rnix::ast::{self, InterpolPart};
+use rnix::{NodeOrToken, SyntaxKind};
 use rnix::{TextRange, TextSize};
 use rowan::ast::AstNode;
 
@@ -20,13 +21,16 @@ pub enum Part {
 
 pub fn parts(s: &ast::Str) -> Vec<Part> {
     let indented = s.syntax().first_token().is_some_and(|t| t.text() == "''");
+    // Not `ast::Str::parts`, which panics on the error tokens of an unterminated string.
     let raw: Vec<InterpolPart<(String, TextRange)>> = s
-        .parts()
-        .map(|p| match p {
-            InterpolPart::Literal(c) => {
-                InterpolPart::Literal((c.syntax().text().to_string(), c.syntax().text_range()))
-            }
-            InterpolPart::Interpolation(i) => InterpolPart::Interpolation(i),
+        .syntax()
+        .children_with_tokens()
+        .filter_map(|child| match child {
+            NodeOrToken::Token(t) if t.kind() == SyntaxKind::TOKEN_STRING_CONTENT => Some(
+                InterpolPart::Literal((t.text().to_string(), t.text_range())),
+            ),
+            NodeOrToken::Node(n) => ast::Interpol::cast(n).map(InterpolPart::Interpolation),
+            NodeOrToken::Token(_) => None,
         })
         .collect();
     if indented {
