@@ -15,7 +15,7 @@ pub enum Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Error => "error",
@@ -41,6 +41,14 @@ pub struct Diagnostic {
     /// How to fix it.
     pub help: Option<String>,
     pub labels: Vec<Label>,
+    /// Set when a comment suppresses it (shown only with `--show-suppressed`).
+    pub suppressed: Option<Suppression>,
+}
+
+/// A suppression comment's effect on a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub reason: Option<String>,
 }
 
 /// Names of diagnostics that do not come from a rule file.

@@ -3,7 +3,9 @@
 //! Data flows one way: parse → [`model`] → checks ([`templates`] instantiated by
 //! [`rules`]) → [`diagnostic::Diagnostic`]s. Rendering and file I/O live in the binary.
 
+pub mod config;
 pub mod diagnostic;
+pub mod docs;
 pub mod lint;
 pub mod model;
 pub mod render;
@@ -13,5 +15,5 @@ pub mod syntax;
 pub mod templates;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
-pub use lint::{Linter, lint_source};
+pub use lint::{LintOutput, Linter, Selection, lint_file, lint_source};
 pub use rules::{Rule, RuleSet};

@@ -5,7 +5,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use rnix::{TextRange, TextSize};
 
-use crate::diagnostic::{Diagnostic, Label, Severity, builtin};
+use crate::diagnostic::{Diagnostic, Label, Severity, Suppression, builtin};
 use crate::model::Model;
 use crate::rules::{self, Level, Rule, RuleSet};
 use crate::suppress;
@@ -48,11 +48,11 @@ pub struct Linter {
     meta: BTreeMap<&'static str, Severity>,
 }
 
-/// A file's diagnostics, and the ones suppressed by comments (with the reason given).
+/// A file's diagnostics, and the ones suppressed by comments (their `suppressed` set).
 #[derive(Debug, Default)]
 pub struct LintOutput {
     pub diagnostics: Vec<Diagnostic>,
-    pub suppressed: Vec<(Diagnostic, Option<String>)>,
+    pub suppressed: Vec<Diagnostic>,
 }
 
 impl Linter {
@@ -110,16 +110,23 @@ impl Linter {
         let rules = rules
             .rules
             .into_iter()
-            .filter_map(|mut r| {
-                r.severity = level(r.name(), r.def.severity)?;
-                Some(r)
+            .map(|mut r| {
+                let level = level(r.name(), r.def.severity);
+                r.enabled = level.is_some();
+                r.severity = level.unwrap_or(r.def.severity);
+                r
             })
             .collect();
         Ok(Linter { rules, known, meta })
     }
 
+    /// Every rule, enabled or not.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    fn enabled(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(|r| r.enabled)
     }
 }
 
@@ -151,6 +158,7 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
                         .to_string(),
                 ),
                 labels: vec![],
+                suppressed: None,
             };
                 LintOutput {
                     diagnostics: vec![diagnostic],
@@ -168,7 +176,7 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
 fn lint_unguarded(parse: &rnix::Parse<rnix::Root>, text: &str, linter: &Linter) -> LintOutput {
     let mut findings = vec![];
     let model = Model::build(&parse.tree());
-    for rule in &linter.rules {
+    for rule in linter.enabled() {
         rule.run(&model, &mut findings);
     }
     apply_suppressions(&parse.syntax(), text, linter, findings)
@@ -197,7 +205,11 @@ fn apply_suppressions(
         match hit {
             Some((i, j)) => {
                 used[i][j] = true;
-                out.suppressed.push((f, directives[i].reason.clone()));
+                let reason = directives[i].reason.clone();
+                out.suppressed.push(Diagnostic {
+                    suppressed: Some(Suppression { reason }),
+                    ..f
+                });
             }
             None => out.diagnostics.push(f),
         }
@@ -213,6 +225,7 @@ fn apply_suppressions(
                 range,
                 message: String::new(),
             }],
+            suppressed: None,
         })
     };
     for (d, u) in directives.iter().zip(&used) {
@@ -225,7 +238,7 @@ fn apply_suppressions(
                     message,
                     Some("fix the rule name or remove it".to_string()),
                 )
-            } else if !used && linter.rules.iter().any(|r| r.name() == name) {
+            } else if !used && linter.enabled().any(|r| r.name() == name) {
                 let message = format!("this suppression of `{name}` suppresses nothing");
                 meta(
                     builtin::UNUSED_SUPPRESSION,

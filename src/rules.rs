@@ -56,16 +56,24 @@ pub enum ExampleKind {
 pub struct Rule {
     pub def: RuleDef,
     pub severity: Severity,
+    /// Whether the configuration runs it.
+    pub enabled: bool,
     check: Box<dyn Check>,
 }
 
 /// A severity, or `off`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(try_from = "String")]
 pub enum Level {
     Off,
-    #[serde(untagged)]
     Severity(Severity),
+}
+
+impl TryFrom<String> for Level {
+    type Error = String;
+    fn try_from(s: String) -> Result<Level, String> {
+        s.parse()
+    }
 }
 
 impl std::str::FromStr for Level {
@@ -126,37 +134,115 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where in a rule file each key was written, for error messages and example locations.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RuleSpans {
+    pub name: Option<toml::Spanned<toml::Value>>,
+    pub template: Option<toml::Spanned<toml::Value>>,
+    pub params: Option<toml::Spanned<toml::Value>>,
+    pub message: Option<toml::Spanned<toml::Value>>,
+    pub help: Option<toml::Spanned<toml::Value>>,
+    pub examples: Vec<toml::Spanned<toml::Value>>,
+}
+
+impl RuleSpans {
+    /// The span of a top-level key's value.
+    pub fn of(&self, key: &str) -> Option<std::ops::Range<usize>> {
+        let s = match key {
+            "name" => &self.name,
+            "template" => &self.template,
+            "params" => &self.params,
+            "message" => &self.message,
+            "help" => &self.help,
+            _ => &None,
+        };
+        s.as_ref().map(toml::Spanned::span)
+    }
+}
+
+/// A rule file's error, with the key it is about (`None`: the TOML itself).
+#[derive(Debug)]
+pub struct RuleError {
+    pub key: Option<&'static str>,
+    pub span: Option<std::ops::Range<usize>>,
+    pub message: String,
+}
+
 impl Rule {
     /// Parses and validates a rule file: known template, valid parameters, placeholders
     /// the template provides.
     pub fn parse(source: &str) -> Result<Rule, String> {
-        let def: RuleDef = toml::from_str(source).map_err(|e| e.to_string())?;
-        Rule::new(def)
+        Rule::parse_located(source).map_err(|e| e.message)
     }
 
-    pub fn new(def: RuleDef) -> Result<Rule, String> {
+    /// Like [`Rule::parse`], with the span of the error in `source`.
+    pub fn parse_located(source: &str) -> Result<Rule, RuleError> {
+        let def: RuleDef = toml::from_str(source).map_err(|e| RuleError {
+            key: None,
+            span: e.span(),
+            message: e.message().to_string(),
+        })?;
+        Rule::new(def).map_err(|mut e| {
+            let spans: RuleSpans = toml::from_str(source).unwrap_or_default();
+            e.span = e.key.and_then(|k| spans.of(k));
+            e
+        })
+    }
+
+    pub fn new(def: RuleDef) -> Result<Rule, RuleError> {
+        let err = |key, message| RuleError {
+            key: Some(key),
+            span: None,
+            message,
+        };
         let template = templates::find(&def.template).ok_or_else(|| {
             let known: Vec<&str> = templates::ALL.iter().map(|t| t.key).collect();
-            format!(
-                "unknown template `{}` (known: {})",
-                def.template,
-                known.join(", ")
+            err(
+                "template",
+                format!(
+                    "unknown template `{}` (known: {})",
+                    def.template,
+                    known.join(", ")
+                ),
             )
         })?;
-        let check = (template.instantiate)(&def.params)
-            .map_err(|e| format!("invalid params for template `{}`: {e}", def.template))?;
-        for text in [&def.message, &def.help] {
+        let check = (template.instantiate)(&def.params).map_err(|e| {
+            err(
+                "params",
+                format!("invalid params for template `{}`: {e}", def.template),
+            )
+        })?;
+        for (key, text) in [("message", &def.message), ("help", &def.help)] {
             for var in placeholders(text) {
                 if !template.vars.iter().any(|(v, _)| *v == var) {
-                    return Err(format!(
-                        "placeholder `{{{var}}}` is not provided by template `{}`",
-                        def.template
-                    ));
+                    let known: Vec<String> = template
+                        .vars
+                        .iter()
+                        .map(|(v, _)| format!("{{{v}}}"))
+                        .collect();
+                    let message = format!(
+                        "placeholder `{{{var}}}` is not provided by template `{}` (it provides {})",
+                        def.template,
+                        known.join(", ")
+                    );
+                    return Err(err(key, message));
                 }
             }
         }
+        let kebab = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+        if def.name.is_empty() || !def.name.chars().all(kebab) {
+            return Err(err(
+                "name",
+                format!(
+                    "rule name `{}` must be kebab-case: a-z, 0-9 and `-`",
+                    def.name
+                ),
+            ));
+        }
         Ok(Rule {
             severity: def.severity,
+            enabled: true,
             def,
             check,
         })
@@ -191,6 +277,7 @@ impl Rule {
             message: fill(&self.def.message, &f.vars),
             help: Some(fill(&self.def.help, &f.vars)),
             labels,
+            suppressed: None,
         }
     }
 }

@@ -40,6 +40,7 @@ pub fn syntax_errors(errors: &[ParseError], len: TextSize) -> Vec<Diagnostic> {
                 message,
                 help: None,
                 labels: vec![],
+                suppressed: None,
             }
         })
         .collect()

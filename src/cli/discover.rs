@@ -56,7 +56,7 @@ fn walk(root: &Path, out: &mut Vec<Input>) {
             Ok(e)
                 if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "nix") =>
             {
-                out.push(Input::File(e.into_path()))
+                out.push(Input::File(tidy(e.into_path())))
             }
             Ok(_) => {}
             Err(e) => {
@@ -67,6 +67,14 @@ fn walk(root: &Path, out: &mut Vec<Input>) {
                 out.push(Input::Error(path, reason));
             }
         }
+    }
+}
+
+/// `./hosts/a.nix` → `hosts/a.nix`, as a person would write it.
+fn tidy(path: PathBuf) -> PathBuf {
+    match path.strip_prefix(".") {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
+        _ => path,
     }
 }
 

@@ -1,72 +1,109 @@
-//! The top layer: arguments, file discovery and reading, output, exit status. The only
-//! place that does I/O.
+//! The top layer: arguments, configuration, file discovery and reading, output, exit
+//! status. The only place that does I/O.
 
 mod args;
 mod discover;
+mod settings;
+mod test_rules;
 
 use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 use rayon::prelude::*;
 use rnix::{TextRange, TextSize};
 
-use args::{Args, ColorChoice, Format};
+use args::{CheckArgs, Cli, ColorChoice, Command, Format, ListFormat};
 use discover::Input;
 use nixk8s_lint::diagnostic::builtin;
 use nixk8s_lint::render::{self, FileReport};
-use nixk8s_lint::{Diagnostic, Linter, RuleSet, Severity, lint_source};
+use nixk8s_lint::{Diagnostic, Severity, docs, lint_file};
+use settings::{ConfigError, Resolved, Settings};
 
 /// Worker threads get room for deeply nested files.
 const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 pub fn run() -> ExitCode {
-    let args = Args::parse();
-    match lint(&args) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("nixk8s-lint: error: {e}");
-            ExitCode::from(2)
-        }
-    }
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => check(&cli.check),
+        Some(Command::Check(args)) => check(&args),
+        Some(Command::Rules { format, config }) => list_rules(format, &config),
+        Some(Command::Explain { rule, config }) => explain(&rule, &config),
+        Some(Command::Templates) => print(docs::templates().as_bytes()).map(|_| ExitCode::SUCCESS),
+        Some(Command::TestRules { paths, config }) => test_rules::run(&paths, &config),
+    };
+    result.unwrap_or_else(|e| {
+        let _ = std::io::stderr().write_all(&e.render(std::io::stderr().is_terminal()));
+        ExitCode::from(2)
+    })
 }
 
-fn lint(args: &Args) -> Result<ExitCode, String> {
-    let linter = Linter::new(RuleSet::builtin());
-    let inputs = discover::inputs(&args.paths);
+fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
+    let mut settings = Settings::new(args).map_err(plain_error)?;
+    let mut inputs: Vec<(Input, Arc<Resolved>)> = vec![];
+    let paths = if args.paths.is_empty() {
+        vec![".".into()]
+    } else {
+        args.paths.clone()
+    };
+    for input in discover::inputs(&paths) {
+        let path = match &input {
+            Input::Stdin => args.stdin_filename.as_deref().map(Path::new),
+            Input::File(p) | Input::Error(p, _) => Some(p.as_path()),
+        };
+        let resolved = settings.for_path(path)?;
+        if path.is_some_and(|p| resolved.excludes(p)) {
+            continue;
+        }
+        inputs.push((input, resolved));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_SIZE)
         .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let reports: Vec<FileReport> = pool.install(|| {
+        .map_err(|e| plain_error(format!("cannot start worker threads: {e}")))?;
+    let mut reports: Vec<FileReport> = pool.install(|| {
         inputs
             .par_iter()
-            .map(|i| lint_input(i, args, &linter))
+            .map(|(i, r)| lint_input(i, args, r))
             .collect()
     });
 
-    let out = match args.format {
-        Format::Human => render::human::render(&reports, use_color(args.color)),
-        Format::Json => render::json::render(&reports).into_bytes(),
-    };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(&out).and_then(|_| stdout.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(format!("cannot write the report: {e}"));
+    let counted = |d: &&Diagnostic| d.suppressed.is_none();
+    let internal = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| d.rule == builtin::INTERNAL_ERROR);
+    let found = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| counted(&d));
+    if !args.show_suppressed {
+        reports
+            .iter_mut()
+            .for_each(|r| r.diagnostics.retain(|d| d.suppressed.is_none()));
     }
-
-    let diags = || reports.iter().flat_map(|r| &r.diagnostics);
-    Ok(if diags().any(|d| d.rule == builtin::INTERNAL_ERROR) {
+    let out = if args.statistics {
+        render::statistics(&reports, matches!(args.format, Format::Json))
+    } else {
+        match args.format {
+            Format::Human => render::human::render(&reports, use_color(args.color)),
+            Format::Json => render::json::render(&reports).into_bytes(),
+        }
+    };
+    print(&out)?;
+    Ok(if internal {
         ExitCode::from(2)
-    } else if diags().next().is_some() {
+    } else if found && !args.exit_zero {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-fn lint_input(input: &Input, args: &Args, linter: &Linter) -> FileReport {
+fn lint_input(input: &Input, args: &CheckArgs, resolved: &Resolved) -> FileReport {
     let (path, bytes) = match input {
         Input::Stdin => {
             let mut buf = vec![];
@@ -96,7 +133,10 @@ fn lint_input(input: &Input, args: &Args, linter: &Linter) -> FileReport {
         }
         Err(e) => return io_error(path, format!("cannot be read: {e}")),
     };
-    let diagnostics = lint_source(&text, linter);
+    let out = lint_file(&text, &resolved.linter);
+    let mut diagnostics = out.diagnostics;
+    diagnostics.extend(out.suppressed);
+    diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
     FileReport {
         path,
         text,
@@ -112,11 +152,60 @@ fn io_error(path: String, reason: String) -> FileReport {
         message: format!("`{path}` {reason}"),
         help: None,
         labels: vec![],
+        suppressed: None,
     };
     FileReport {
         path,
         text: String::new(),
         diagnostics: vec![diagnostic],
+    }
+}
+
+fn list_rules(format: ListFormat, config: &args::ConfigArgs) -> Result<ExitCode, ConfigError> {
+    let resolved = Settings::for_config_args(config).for_path(None)?;
+    let rules = resolved.linter.rules();
+    let out = match format {
+        ListFormat::Human => docs::rules_table(rules),
+        ListFormat::Json => docs::rules_json(rules),
+        ListFormat::Markdown => docs::rules_markdown(rules),
+    };
+    print(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(name: &str, config: &args::ConfigArgs) -> Result<ExitCode, ConfigError> {
+    let resolved = Settings::for_config_args(config).for_path(None)?;
+    let rules = resolved.linter.rules();
+    match rules.iter().find(|r| r.name() == name) {
+        Some(rule) => {
+            print(docs::explain(rule).as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let known: Vec<String> = rules.iter().map(|r| r.name().to_string()).collect();
+            Err(plain_error(nixk8s_lint::rules::unknown_rule_message(
+                name, &known,
+            )))
+        }
+    }
+}
+
+fn print(bytes: &[u8]) -> Result<(), ConfigError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(plain_error(format!("cannot write the report: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn plain_error(message: String) -> ConfigError {
+    ConfigError {
+        file: Default::default(),
+        text: String::new(),
+        span: None,
+        message,
     }
 }
 

@@ -57,7 +57,20 @@ fn convert(d: &Diagnostic, no_source: bool) -> CsDiagnostic<()> {
         .with_code(&d.rule)
         .with_message(&d.message)
         .with_labels(labels)
-        .with_notes(d.help.iter().map(|h| format!("help: {h}")).collect())
+        .with_notes(
+            d.help
+                .iter()
+                .map(|h| format!("help: {h}"))
+                .chain(d.suppressed.as_ref().map(suppressed_note))
+                .collect(),
+        )
+}
+
+fn suppressed_note(s: &crate::diagnostic::Suppression) -> String {
+    match &s.reason {
+        Some(reason) => format!("suppressed by a comment: {reason}"),
+        None => "suppressed by a comment (no reason given)".to_string(),
+    }
 }
 
 fn summary(reports: &[FileReport]) -> String {
@@ -65,7 +78,7 @@ fn summary(reports: &[FileReport]) -> String {
         reports
             .iter()
             .flat_map(|r| &r.diagnostics)
-            .filter(|d| d.severity == s)
+            .filter(|d| d.severity == s && d.suppressed.is_none())
             .count()
     };
     let (e, w, i) = (

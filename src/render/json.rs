@@ -23,6 +23,14 @@ struct Item<'a> {
     end_column: usize,
     message: &'a str,
     help: Option<&'a str>,
+    /// Present only for suppressed diagnostics (`--show-suppressed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<Suppressed<'a>>,
+}
+
+#[derive(Serialize)]
+struct Suppressed<'a> {
+    reason: Option<&'a str>,
 }
 
 pub fn render(reports: &[FileReport]) -> String {
@@ -38,6 +46,9 @@ pub fn render(reports: &[FileReport]) -> String {
             end_column: l.end_column,
             message: &l.diagnostic.message,
             help: l.diagnostic.help.as_deref(),
+            suppressed: l.diagnostic.suppressed.as_ref().map(|s| Suppressed {
+                reason: s.reason.as_deref(),
+            }),
         })
         .collect();
     let report = Report {

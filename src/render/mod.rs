@@ -48,3 +48,31 @@ pub fn located(reports: &[FileReport]) -> Vec<Located<'_>> {
     }
     out
 }
+
+/// `--statistics`: the number of findings per rule, most frequent first.
+pub fn statistics(reports: &[FileReport], json: bool) -> Vec<u8> {
+    let mut counts: std::collections::BTreeMap<(&str, crate::Severity), usize> = Default::default();
+    for d in reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| d.suppressed.is_none())
+    {
+        *counts.entry((&d.rule, d.severity)).or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if json {
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|((rule, severity), count)| serde_json::json!({ "rule": rule, "severity": severity, "count": count }))
+            .collect();
+        let doc = serde_json::json!({ "version": 1, "files": reports.len(), "statistics": rows });
+        return (serde_json::to_string_pretty(&doc).expect("JSON of plain data") + "\n")
+            .into_bytes();
+    }
+    let mut out = String::new();
+    for ((rule, severity), count) in rows {
+        out.push_str(&format!("{count:5}  {severity:7}  {rule}\n"));
+    }
+    out.into_bytes()
+}

@@ -1,7 +1,10 @@
 //! Templates: Rust code that knows *how* to look at a model. A rule file instantiates one
 //! with parameters and says *what* to tell the user.
 
+mod condition;
+mod flag_value;
 mod hostname_suffix;
+mod option_value;
 mod slice_flag_requires;
 mod tmpfiles_settings_shape;
 mod unit_path_requires_package;
@@ -44,6 +47,8 @@ pub const ALL: &[&Template] = &[
     &unit_path_requires_package::TEMPLATE,
     &hostname_suffix::TEMPLATE,
     &tmpfiles_settings_shape::TEMPLATE,
+    &flag_value::TEMPLATE,
+    &option_value::TEMPLATE,
 ];
 
 pub fn find(key: &str) -> Option<&'static Template> {
