@@ -201,3 +201,14 @@ fn rule_files_with_mistakes_are_rejected() {
     let unknown_key = format!("colour = \"red\"\n{good}");
     assert!(Rule::parse(&unknown_key).unwrap_err().contains("colour"));
 }
+
+#[test]
+fn docs_rules_md_is_current() {
+    let linter = Linter::new(RuleSet::builtin());
+    let generated = nixk8s_lint::docs::rules_markdown(linter.rules());
+    let committed = std::fs::read_to_string("docs/rules.md").unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/rules.md is stale: run `cargo run -- rules --format markdown --isolated > docs/rules.md`"
+    );
+}
