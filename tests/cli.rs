@@ -65,12 +65,6 @@ impl TempDir {
         std::fs::write(&p, contents).expect("write file");
         p
     }
-
-    fn mkdir(&self, rel: &str) -> PathBuf {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(&p).expect("create dir");
-        p
-    }
 }
 
 impl Drop for TempDir {

@@ -41,7 +41,10 @@ fn readme_user_rule_example_passes_its_own_examples() {
     use nixk8s_lint::rules::{ExampleKind, Rule};
     let readme = std::fs::read_to_string("README.md").unwrap();
     let marker = "# lint-rules/apiserver-audit-log.toml\n";
-    let start = readme.find(marker).expect("README has the user rule example") + marker.len();
+    let start = readme
+        .find(marker)
+        .expect("README has the user rule example")
+        + marker.len();
     let toml = &readme[start..start + readme[start..].find("```").unwrap()];
     let rule = Rule::parse(toml).expect("the README's rule parses");
     let examples = rule.def.examples.clone();
@@ -49,7 +52,9 @@ fn readme_user_rule_example_passes_its_own_examples() {
     let linter = Linter::new(RuleSet { rules: vec![rule] });
     assert!(examples.len() >= 2);
     for ex in examples {
-        let fired = lint_source(&ex.code, &linter).iter().any(|d| d.rule == name);
+        let fired = lint_source(&ex.code, &linter)
+            .iter()
+            .any(|d| d.rule == name);
         assert_eq!(fired, ex.kind == ExampleKind::Bad, "{}", ex.code);
     }
 }

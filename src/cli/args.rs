@@ -64,6 +64,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// When to colour human output (`auto`: on a terminal unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -105,8 +109,16 @@ pub enum Format {
     /// Source snippets with the offending value underlined.
     #[default]
     Human,
+    /// `path:line:col: severity[rule] message`, one line each.
+    Concise,
     /// One JSON document (see the README for the contract).
     Json,
+    /// One JSON object per diagnostic per line.
+    Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

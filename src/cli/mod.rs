@@ -3,6 +3,7 @@
 
 mod args;
 mod discover;
+mod sarif;
 mod settings;
 mod test_rules;
 
@@ -16,11 +17,11 @@ use rayon::prelude::*;
 use rnix::{TextRange, TextSize};
 
 use args::{CheckArgs, Cli, ColorChoice, Command, Format, ListFormat};
-use discover::Input;
+pub use discover::Input;
 use nixk8s_lint::diagnostic::builtin;
 use nixk8s_lint::render::{self, FileReport};
 use nixk8s_lint::{Diagnostic, Severity, docs, lint_file};
-use settings::{ConfigError, Resolved, Settings};
+pub use settings::{ConfigError, Resolved, Settings};
 
 /// Worker threads get room for deeply nested files.
 const STACK_SIZE: usize = 64 * 1024 * 1024;
@@ -89,11 +90,21 @@ fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
         render::statistics(&reports, matches!(args.format, Format::Json))
     } else {
         match args.format {
-            Format::Human => render::human::render(&reports, use_color(args.color)),
+            Format::Human => {
+                render::human::render(&reports, args.output.is_none() && use_color(args.color))
+            }
+            Format::Concise => render::concise::render(&reports).into_bytes(),
             Format::Json => render::json::render(&reports).into_bytes(),
+            Format::Jsonl => render::json::render_lines(&reports).into_bytes(),
+            Format::Github => render::github::render(&reports).into_bytes(),
+            Format::Sarif => sarif::render(&reports, &inputs).into_bytes(),
         }
     };
-    print(&out)?;
+    match &args.output {
+        Some(file) => std::fs::write(file, &out)
+            .map_err(|e| plain_error(format!("cannot write `{}`: {e}", file.display())))?,
+        None => print(&out)?,
+    }
     Ok(if internal {
         ExitCode::from(2)
     } else if found && !args.exit_zero {

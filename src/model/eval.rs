@@ -22,6 +22,8 @@ pub type ScopeId = u32;
 const MAX_DEPTH: u32 = 160;
 const FUEL_PER_BYTE: u64 = 40;
 const MIN_FUEL: u64 = 200_000;
+/// Longer attribute paths (`a.b.c...`) are cut there, with an unknown value.
+const MAX_ATTRPATH: usize = 32;
 
 enum Scope {
     Vars {
@@ -158,6 +160,10 @@ impl Evaluator {
             std::mem::replace(&mut slot.state, State::Forcing)
         };
         let range = self.range(t);
+        if !self.enter() {
+            self.thunks.borrow_mut()[t as usize].state = state;
+            return Value::Unknown;
+        }
         let value = match state {
             State::Forcing => Value::Unknown, // infinite recursion
             State::Done(v) => v,
@@ -169,13 +175,18 @@ impl Evaluator {
                 self.apply(f, arg, range)
             }
         };
+        self.leave();
         self.thunks.borrow_mut()[t as usize].state = State::Done(value.clone());
         value
     }
 
     /// The value with module properties (`mkIf`, `mkForce`, ...) looked through.
     pub fn force_plain(&self, t: ThunkId) -> Value {
-        let mut v = self.force(t);
+        self.plain(self.force(t))
+    }
+
+    /// `v` with module properties looked through.
+    pub fn plain(&self, mut v: Value) -> Value {
         for _ in 0..32 {
             v = match v {
                 Value::Cond {
@@ -366,7 +377,8 @@ impl Evaluator {
     /// The scope inside `let ... in`: its bindings see each other.
     pub fn let_scope(&self, l: &ast::LetIn, parent: ScopeId) -> ScopeId {
         let s = self.vars_scope(parent);
-        let attrs = self.attrset_entries(l, s, s);
+        // `inherit x;` takes `x` from outside the `let`, not from its own bindings.
+        let attrs = self.attrset_entries(l, s, parent);
         for (k, e) in attrs.known {
             self.bind(s, k, e.value);
         }
@@ -441,14 +453,20 @@ impl Evaluator {
                     let (Some(path), Some(value)) = (apv.attrpath(), apv.value()) else {
                         continue;
                     };
-                    let keys: Vec<(Key, TextRange)> = path
+                    let mut keys: Vec<(Key, TextRange)> = path
                         .attrs()
                         .map(|a| (self.attr_key(&a, scope), a.syntax().text_range()))
                         .collect();
                     if keys.is_empty() {
                         continue;
                     }
-                    let t = self.thunk(value, scope);
+                    let t = if keys.len() > MAX_ATTRPATH {
+                        // Cut the path; what is below the cut is unknown.
+                        keys.truncate(MAX_ATTRPATH);
+                        self.done(Value::Unknown, value.syntax().text_range())
+                    } else {
+                        self.thunk(value, scope)
+                    };
                     b.insert(self, &keys, t);
                 }
             }
@@ -593,8 +611,8 @@ impl Evaluator {
                 Value::List(out.into())
             }
             BinOpKind::Update => {
-                let lv = self.eval(&l, scope);
-                let rv = self.eval(&r, scope);
+                let lv = self.plain(self.eval(&l, scope));
+                let rv = self.plain(self.eval(&r, scope));
                 update(lv, rv)
             }
             BinOpKind::Add => match (self.eval(&l, scope), self.eval(&r, scope)) {

@@ -202,7 +202,11 @@ pub fn call(ev: &Evaluator, f: LibFn, args: &[ThunkId], range: TextRange) -> Val
         // checks what the code configures when its branch applies.
         OptionalAttrs => match cond(0) {
             Some(false) => Value::Attrs(Rc::default()),
-            _ => ev.force(arg(1)),
+            Some(true) => ev.force(arg(1)),
+            None => Value::Cond {
+                cond: None,
+                inner: arg(1),
+            },
         },
         Optional => match cond(0) {
             Some(false) => Value::List(Rc::new([])),

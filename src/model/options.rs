@@ -168,6 +168,15 @@ fn flatten(ev: &Evaluator, t: ThunkId, path: &mut Vec<Segment>, ctx: Ctx, out: &
     }
     match ev.force(t) {
         Value::Attrs(a) if !a.known.is_empty() || !a.partial.is_empty() => {
+            if a.open {
+                // `unknown // { ... }`: more definitions the model cannot see.
+                let opaque = ev.done(Value::Unknown, ev.range(t));
+                out.push(Def {
+                    path: path.clone(),
+                    value: opaque,
+                    ..Def::leaf_ctx(ctx)
+                });
+            }
             for (k, e) in a.known.iter() {
                 path.push(Segment {
                     key: Key::Known(k.clone()),

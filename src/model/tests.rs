@@ -38,6 +38,14 @@ fn last_range(src: &str, needle: &str) -> TextRange {
     )
 }
 
+/// A string literal's range without its quotes.
+fn unquoted(r: TextRange) -> TextRange {
+    TextRange::new(
+        r.start() + rnix::TextSize::from(1),
+        r.end() - rnix::TextSize::from(1),
+    )
+}
+
 fn paths(m: &Model) -> Vec<String> {
     m.defs.iter().map(Def::path_string).collect()
 }
@@ -326,7 +334,7 @@ fn let_in_binding_is_known() {
     // The definition's value is the expression written there; the string keeps its origin.
     assert_eq!(value_src(src, &m, "a"), "port");
     let s = str_of(&m, the_def(&m, "b").value);
-    assert_eq!(s.range().unwrap(), nth_range(src, "h", 0));
+    assert_eq!(s.range().unwrap(), unquoted(nth_range(src, "\"h\"", 0)));
 }
 
 #[test]
@@ -356,6 +364,16 @@ fn inherit_from_let() {
     let d = the_def(&m, "x");
     assert_eq!(d.path[0].range, nth_range(src, "x", 1));
     assert_eq!(m.ev.range(d.value), nth_range(src, "x", 1));
+}
+
+#[test]
+fn let_inherit_sees_enclosing_scope() {
+    let src = r#"let x = "v"; in let inherit x; y = x + "!"; in { a = x; b = y; }"#;
+    let m = model(src);
+    assert_eq!(known_str(&m, "a"), "v");
+    assert_eq!(known_str(&m, "b"), "v!");
+    let s = str_of(&m, the_def(&m, "a").value);
+    assert_eq!(s.range().unwrap(), unquoted(nth_range(src, "\"v\"", 0)));
 }
 
 #[test]
@@ -414,6 +432,24 @@ let util-linux = "mine"; in
 }
 
 #[test]
+fn at_pattern_and_dynamic_keys() {
+    let src = r#"args@{ pkgs, ... }: let name = "k"; in {
+  a = args.pkgs.hello;
+  ${name} = 1;
+  b.${"x" + "y"} = 2;
+}"#;
+    let m = model(src);
+    assert!(matches!(m.ev.force(the_def(&m, "a").value), Value::Package(p) if &*p == "hello"));
+    assert_eq!(int_at(&m, "k"), 1);
+    assert_eq!(text_at(src, the_def(&m, "k").path[0].range), "${name}");
+    assert_eq!(int_at(&m, "b.xy"), 2);
+    assert_eq!(
+        text_at(src, the_def(&m, "b.xy").path[1].range),
+        r#"${"x" + "y"}"#
+    );
+}
+
+#[test]
 fn other_function_arguments_are_unknown() {
     let src = r#"{ config, options, modulesPath, myArg, ... }: {
   a = config.networking.hostName;
@@ -438,7 +474,7 @@ fn user_lambda_applied_to_known_argument() {
     // `--` comes from the lambda's body, `v` from the argument.
     assert_eq!(text_at(src, s.pieces[0].range()), "--");
     assert_eq!(text_at(src, s.pieces[1].range()), r#"v"#);
-    assert_eq!(s.pieces[1].range(), last_range(src, "v"));
+    assert_eq!(s.pieces[1].range(), unquoted(last_range(src, "\"v\"")));
 }
 
 // ---- module functions ---------------------------------------------------------------
@@ -560,7 +596,6 @@ fn optional_attrs_known_conditions() {
 }
 
 #[test]
-#[ignore = "BUG: lib.optionalAttrs with an unknown condition does not mark its definitions conditional (Def::conditional documents it does)"]
 fn optional_attrs_unknown_condition_is_conditional() {
     let src = r#"{ config, lib, ... }: { s = lib.optionalAttrs config.x { a = 1; }; }"#;
     let m = model(src);
@@ -595,6 +630,17 @@ fn mkif_via_pkgs_lib() {
 }
 
 #[test]
+fn mkif_via_with_lib() {
+    let src = r#"{ config, lib, ... }: with lib; { a = mkIf config.x (mkForce "v"); b = mkIf false "w"; }"#;
+    let m = model(src);
+    assert_eq!(paths(&m), ["a"]);
+    let a = the_def(&m, "a");
+    assert!(a.conditional);
+    assert_eq!(a.prio, 50);
+    assert_eq!(text_at(src, m.ev.range(a.value)), r#""v""#);
+}
+
+#[test]
 fn mkif_let_bound_alias() {
     let src = r#"{ config, lib, ... }:
 let mkIf = lib.mkIf; cfg = config.services.k; in
@@ -618,6 +664,16 @@ fn update_right_side_wins() {
     assert_eq!(int_at(&m, "a.y"), 3);
     assert_eq!(the_def(&m, "a.y").path[1].range, nth_range(src, "y", 1));
     assert_eq!(value_src(src, &m, "a.y"), "3");
+}
+
+#[test]
+fn update_is_shallow() {
+    let src = r#"{ s = { a.b = 1; x = 0; } // { a.c = 2; }; }"#;
+    let m = model(src);
+    let mut p = paths(&m);
+    p.sort();
+    assert_eq!(p, ["s.a.c", "s.x"]);
+    assert_eq!(value_src(src, &m, "s.a.c"), "2");
 }
 
 #[test]
@@ -682,4 +738,634 @@ fn plus_on_strings() {
     assert_eq!(b.known_suffix(), "-suffix");
     assert_eq!(text_at(src, b.pieces[0].range()), "config.x");
     assert_eq!(known_str(&m, "c"), "abc");
+}
+
+// ---- strings ------------------------------------------------------------------------
+
+#[test]
+fn interpolation_with_partially_known_result() {
+    let src = r#"{ config, ... }: { a = "${config.networking.hostName}.local"; }"#;
+    let m = model(src);
+    let s = str_of(&m, the_def(&m, "a").value);
+    assert_eq!(s.known(), None);
+    assert_eq!(s.known_suffix(), ".local");
+    assert_eq!(s.known_prefix(), "");
+    assert_eq!(s.pieces.len(), 2);
+    let Piece::Hole { range, package } = &s.pieces[0] else {
+        panic!("expected a hole")
+    };
+    assert_eq!(text_at(src, *range), "${config.networking.hostName}");
+    assert!(package.is_none());
+    assert_eq!(text_at(src, s.pieces[1].range()), ".local");
+}
+
+#[test]
+fn package_interpolation_is_a_named_hole() {
+    let src = r#"{ pkgs, ... }: { a = "${pkgs.util-linux}/bin/mount"; }"#;
+    let m = model(src);
+    let s = str_of(&m, the_def(&m, "a").value);
+    assert_eq!(s.packages().collect::<Vec<_>>(), ["util-linux"]);
+    assert_eq!(s.known_suffix(), "/bin/mount");
+    assert_eq!(
+        text_at(src, s.range().unwrap()),
+        "${pkgs.util-linux}/bin/mount"
+    );
+}
+
+#[test]
+fn indented_string_strips_indentation_keeps_ranges() {
+    let src = "{ a = ''\n    line one\n      indented\n\n    last\n  ''; }";
+    let m = model(src);
+    assert_eq!(known_str(&m, "a"), "line one\n  indented\n\nlast\n");
+    let s = str_of(&m, the_def(&m, "a").value);
+    // Locating text in the stripped string gives verbatim source ranges.
+    let at = known_str(&m, "a").find("indented").unwrap();
+    let r = s.locate(at, at + "indented".len()).unwrap();
+    assert_eq!(r, nth_range(src, "indented", 0));
+    let at = known_str(&m, "a").find("last").unwrap();
+    assert_eq!(text_at(src, s.locate(at, at + 4).unwrap()), "last");
+    assert_eq!(text_at(src, s.locate(0, 8).unwrap()), "line one");
+}
+
+#[test]
+fn indented_string_with_interpolation() {
+    let src = "{ pkgs, ... }: { a = ''\n    ${pkgs.kubernetes}/bin/kubelet\n      --v=2\n  ''; }";
+    let m = model(src);
+    let s = str_of(&m, the_def(&m, "a").value);
+    assert_eq!(s.known(), None);
+    assert_eq!(s.known_suffix(), "/bin/kubelet\n  --v=2\n");
+    assert_eq!(s.packages().collect::<Vec<_>>(), ["kubernetes"]);
+}
+
+#[test]
+fn string_escapes() {
+    let src = r#"{ a = "q\"t\n\${c}\\d"; b = ''
+  x ''${y} z'''w ''\t.
+''; }"#;
+    let m = model(src);
+    assert_eq!(known_str(&m, "a"), "q\"t\n${c}\\d");
+    assert_eq!(known_str(&m, "b"), "x ${y} z''w \t.\n");
+    assert_eq!(value_src(src, &m, "a"), r#""q\"t\n\${c}\\d""#);
+}
+
+#[test]
+fn concat_strings_sep() {
+    let src = r#"{ config, lib, ... }: {
+  a = builtins.concatStringsSep "," [ "x" "y" "z" ];
+  b = lib.concatStringsSep " " [ "--a" config.b ];
+  c = lib.strings.concatStringsSep "," ([ "x" ] ++ config.more);
+}"#;
+    let m = model(src);
+    assert_eq!(known_str(&m, "a"), "x,y,z");
+    let s = str_of(&m, the_def(&m, "a").value);
+    assert_eq!(text_at(src, s.pieces[2].range()), "y");
+    let b = str_of(&m, the_def(&m, "b").value);
+    assert_eq!(b.known(), None);
+    assert_eq!(b.known_prefix(), "--a ");
+    let Piece::Hole { range, .. } = b.pieces.last().unwrap() else {
+        panic!("expected a hole")
+    };
+    assert_eq!(text_at(src, *range), "config.b");
+    let c = str_of(&m, the_def(&m, "c").value);
+    assert_eq!(c.known_prefix(), "x,");
+    assert_eq!(c.known(), None);
+}
+
+#[test]
+fn concat_map_strings() {
+    let src = r#"{ lib, ... }: { a = lib.concatMapStrings (x: "--${x} ") [ "a" "b" ]; b = lib.concatMapStringsSep "," (x: x + "!") [ "p" "q" ]; }"#;
+    let m = model(src);
+    assert_eq!(known_str(&m, "a"), "--a --b ");
+    assert_eq!(known_str(&m, "b"), "p!,q!");
+    let s = str_of(&m, the_def(&m, "a").value);
+    assert_eq!(text_at(src, s.pieces[1].range()), "a");
+    // The `a` of the argument list, not the `a` of the attribute name.
+    assert_eq!(s.pieces[1].range(), unquoted(last_range(src, "\"a\"")));
+}
+
+#[test]
+fn escape_shell_args() {
+    let src = r#"{ lib, ... }: { a = lib.escapeShellArgs [ "plain" "two words" "it's" "" ]; b = lib.escapeShellArg "--x=1"; c = lib.escapeShellArg "/a/b:c"; }"#;
+    let m = model(src);
+    assert_eq!(known_str(&m, "a"), r#"plain 'two words' 'it'\''s' ''"#);
+    // `=` is not in nixpkgs' safe set.
+    assert_eq!(known_str(&m, "b"), "'--x=1'");
+    assert_eq!(known_str(&m, "c"), "/a/b:c");
+    let s = str_of(&m, the_def(&m, "a").value);
+    assert_eq!(text_at(src, s.pieces[0].range()), "plain");
+}
+
+#[test]
+fn to_string_of_lists_ints_bools() {
+    let src = r#"{
+  a = toString [ 1 true false "x" [ 2 3 ] ];
+  b = toString 42;
+  c = toString true;
+  d = builtins.toString false;
+  e = toString null;
+  f = "${toString 10250}";
+}"#;
+    let m = model(src);
+    assert_eq!(known_str(&m, "a"), "1 1  x 2 3");
+    assert_eq!(known_str(&m, "b"), "42");
+    assert_eq!(known_str(&m, "c"), "1");
+    assert_eq!(known_str(&m, "d"), "");
+    assert_eq!(known_str(&m, "e"), "");
+    assert_eq!(known_str(&m, "f"), "10250");
+    let s = str_of(&m, the_def(&m, "b").value);
+    assert_eq!(text_at(src, s.range().unwrap()), "42");
+}
+
+// ---- command lines ------------------------------------------------------------------
+
+#[test]
+fn exec_start_string() {
+    let src = r#"{ pkgs, ... }: {
+  systemd.services.kubelet.serviceConfig.ExecStart = "${pkgs.kubernetes}/bin/kubelet --config=/etc/k.yaml --v 2 --fail-swap-on --x";
+}"#;
+    let m = model(src);
+    assert_eq!(m.units.len(), 1);
+    assert_eq!(m.units[0].name(), Some("kubelet"));
+    let cmd = the_command(&m, "kubelet");
+    assert!(matches!(cmd.origin, Origin::Unit(0)));
+    assert_eq!(text_at(src, cmd.range), "${pkgs.kubernetes}/bin/kubelet");
+    assert_eq!(
+        flag_names(cmd),
+        ["--config", "--v", "--fail-swap-on", "--x"]
+    );
+    let f = flag(cmd, "--config");
+    assert_eq!(text_at(src, f.name_range), "--config");
+    assert_eq!(flag_value(&f), "/etc/k.yaml");
+    assert_eq!(text_at(src, flag_value_range(&f)), "/etc/k.yaml");
+    assert_eq!(f.index, 0);
+    let f = flag(cmd, "--v");
+    assert_eq!(text_at(src, f.name_range), "--v");
+    assert_eq!(flag_value(&f), "2");
+    assert_eq!(text_at(src, flag_value_range(&f)), "2");
+    assert_eq!(f.index, 1);
+    // A flag followed by a flag takes no value.
+    assert!(flag(cmd, "--fail-swap-on").value.is_none());
+    assert!(!cmd.has_opaque());
+}
+
+#[test]
+fn exec_start_multi_line_with_continuations() {
+    let src = r#"{ pkgs, ... }: {
+  systemd.services.apiserver.serviceConfig.ExecStart = ''
+    ${pkgs.kubernetes}/bin/kube-apiserver \
+      --etcd-servers=https://127.0.0.1:2379 \
+      --secure-port 6443 \
+      --anonymous-auth=false
+  '';
+}"#;
+    let m = model(src);
+    let cmd = the_command(&m, "kube-apiserver");
+    assert_eq!(
+        text_at(src, cmd.range),
+        "${pkgs.kubernetes}/bin/kube-apiserver"
+    );
+    assert_eq!(
+        flag_names(cmd),
+        ["--etcd-servers", "--secure-port", "--anonymous-auth"]
+    );
+    let f = flag(cmd, "--etcd-servers");
+    assert_eq!(text_at(src, f.name_range), "--etcd-servers");
+    assert_eq!(flag_value(&f), "https://127.0.0.1:2379");
+    assert_eq!(text_at(src, flag_value_range(&f)), "https://127.0.0.1:2379");
+    let f = flag(cmd, "--secure-port");
+    assert_eq!(flag_value(&f), "6443");
+    assert_eq!(text_at(src, flag_value_range(&f)), "6443");
+    let f = flag(cmd, "--anonymous-auth");
+    assert_eq!(flag_value(&f), "false");
+    assert_eq!(f.name_range, nth_range(src, "--anonymous-auth", 0));
+    assert_eq!(cmd.args.len(), 4);
+}
+
+#[test]
+fn exec_start_list() {
+    let src = r#"{ pkgs, ... }: {
+  systemd.services.proxy.serviceConfig.ExecStart = [
+    ""
+    "${pkgs.kubernetes}/bin/kube-proxy --hostname-override=node1"
+  ];
+}"#;
+    let m = model(src);
+    let cmd = the_command(&m, "kube-proxy");
+    assert!(matches!(cmd.origin, Origin::Unit(0)));
+    let f = flag(cmd, "--hostname-override");
+    assert_eq!(flag_value(&f), "node1");
+    assert_eq!(text_at(src, flag_value_range(&f)), "node1");
+    assert_eq!(text_at(src, f.name_range), "--hostname-override");
+    assert_eq!(m.commands.len(), 1);
+}
+
+#[test]
+fn script_with_exec_and_env() {
+    let src = r#"{ pkgs, ... }: {
+  systemd.services.kubelet.script = ''
+    # start the kubelet
+    export PATH=/bin
+    KUBECONFIG=/etc/kubernetes/kubelet.conf exec ${pkgs.kubernetes}/bin/kubelet \
+      --node-ip=10.0.0.2 --v=2
+  '';
+}"#;
+    let m = model(src);
+    let cmd = the_command(&m, "kubelet");
+    assert_eq!(text_at(src, cmd.range), "${pkgs.kubernetes}/bin/kubelet");
+    assert_eq!(
+        words(&cmd.args),
+        [Some("--node-ip=10.0.0.2".into()), Some("--v=2".into())]
+    );
+    let f = flag(cmd, "--node-ip");
+    assert_eq!(text_at(src, f.name_range), "--node-ip");
+    assert_eq!(text_at(src, flag_value_range(&f)), "10.0.0.2");
+    // The other commands of the script are argvs of the unit, not commands.
+    let argvs = m.units[0].argvs(&m);
+    assert_eq!(argvs.len(), 2);
+    assert_eq!(
+        words(&argvs[0]),
+        [Some("export".into()), Some("PATH=/bin".into())]
+    );
+}
+
+#[test]
+fn module_extra_opts() {
+    let src = r#"{ ... }: {
+  services.kubernetes.apiserver = {
+    enable = true;
+    extraOpts = "--service-node-port-range=80-32767 --audit-log-path /var/log/audit.log";
+  };
+}"#;
+    let m = model(src);
+    let cmd = the_command(&m, "kube-apiserver");
+    assert!(matches!(
+        cmd.origin,
+        Origin::Module("services.kubernetes.apiserver")
+    ));
+    assert_eq!(text_at(src, cmd.range), "apiserver");
+    let f = flag(cmd, "--service-node-port-range");
+    assert_eq!(flag_value(&f), "80-32767");
+    assert_eq!(text_at(src, f.name_range), "--service-node-port-range");
+    assert_eq!(text_at(src, flag_value_range(&f)), "80-32767");
+    let f = flag(cmd, "--audit-log-path");
+    assert_eq!(text_at(src, flag_value_range(&f)), "/var/log/audit.log");
+    // No other module component is configured.
+    assert_eq!(m.commands.len(), 1);
+}
+
+#[test]
+fn module_extra_opts_merged() {
+    let src = r#"{ lib, ... }: {
+  services.kubernetes.kubelet.extraOpts = lib.mkMerge [ "--max-pods=200" (lib.mkAfter "--v=4") "--node-ip=10.0.0.5" ];
+}"#;
+    let m = model(src);
+    let cmd = the_command(&m, "kubelet");
+    assert_eq!(text_at(src, cmd.range), "kubelet");
+    assert_eq!(flag_names(cmd), ["--max-pods", "--node-ip", "--v"]);
+    assert_eq!(text_at(src, flag(cmd, "--v").name_range), "--v");
+    assert_eq!(
+        text_at(src, flag_value_range(&flag(cmd, "--node-ip"))),
+        "10.0.0.5"
+    );
+}
+
+#[test]
+fn unit_from_open_attrset_is_opaque() {
+    let src = r#"{ config, ... }: { systemd.services.k = config.base // { description = "x"; }; }"#;
+    let m = model(src);
+    assert_eq!(m.units.len(), 1);
+    assert_eq!(text_at(src, m.units[0].name_range), "k");
+    assert!(m.units[0].opaque);
+}
+
+#[test]
+fn unit_with_unknown_value_is_opaque() {
+    let src = r#"{ config, ... }: { systemd.services.k = config.base; systemd.services.j.enable = true; }"#;
+    let m = model(src);
+    let k = m.units.iter().find(|u| u.name() == Some("k")).unwrap();
+    let j = m.units.iter().find(|u| u.name() == Some("j")).unwrap();
+    assert!(k.opaque);
+    assert!(!j.opaque);
+    assert_eq!(text_at(src, k.name_range), "k");
+}
+
+#[test]
+fn gnu_command_line_shell() {
+    let src = r#"{ pkgs, lib, ... }: {
+  systemd.services.api.serviceConfig.ExecStart =
+    "${pkgs.kubernetes}/bin/kube-apiserver ${lib.cli.toGNUCommandLineShell { } { authorization-mode = "RBAC"; v = 2; }}";
+}"#;
+    let m = model(src);
+    let cmd = the_command(&m, "kube-apiserver");
+    assert_eq!(
+        words(&cmd.args),
+        [
+            Some("--authorization-mode".into()),
+            Some("RBAC".into()),
+            Some("-v".into()),
+            Some("2".into())
+        ]
+    );
+    let f = flag(cmd, "--authorization-mode");
+    assert_eq!(flag_value(&f), "RBAC");
+    assert_eq!(text_at(src, flag_value_range(&f)), "RBAC");
+    // The generated name points at the attribute that produced it.
+    assert_eq!(text_at(src, f.name_range), "authorization-mode");
+    assert_eq!(flag_names(cmd), ["--authorization-mode"]);
+}
+
+#[test]
+fn component_decided_by_executable() {
+    let src = r#"{ pkgs, ... }: {
+  systemd.services.kubelet = {
+    description = "kubelet";
+    serviceConfig.ExecStart = "${pkgs.coreutils}/bin/sleep infinity";
+  };
+  systemd.services.helper = {
+    description = "Kubernetes helper";
+    serviceConfig.ExecStart = "${pkgs.kubernetes}/bin/kube-proxy --v=1";
+  };
+}"#;
+    let m = model(src);
+    assert!(commands(&m, "kubelet").is_empty());
+    let cmd = the_command(&m, "kube-proxy");
+    let Origin::Unit(i) = cmd.origin else {
+        panic!("expected a unit")
+    };
+    assert_eq!(m.units[i].name(), Some("helper"));
+    assert_eq!(m.commands.len(), 1);
+}
+
+#[test]
+fn unknown_standalone_interpolation_is_opaque() {
+    let src = r#"{ config, pkgs, ... }: let cfg = config.services.k; in {
+  systemd.services.k.serviceConfig.ExecStart = "${pkgs.kubernetes}/bin/kubelet --a=b ${cfg.extraFlags} --c=${cfg.c}";
+}"#;
+    let m = model(src);
+    let cmd = the_command(&m, "kubelet");
+    assert_eq!(cmd.args.len(), 3);
+    let Arg::Opaque(r) = cmd.args[1] else {
+        panic!("expected an opaque argument, got {:?}", cmd.args[1])
+    };
+    assert_eq!(text_at(src, r), "${cfg.extraFlags}");
+    assert!(cmd.has_opaque());
+    assert!(cmd.opaque_after(0));
+    assert!(!cmd.opaque_after(1));
+    // A word with a hole inside is still a word with a known flag name.
+    let f = flag(cmd, "--c");
+    assert_eq!(f.value.as_ref().unwrap().known(), None);
+    assert_eq!(
+        text_at(src, f.value.as_ref().unwrap().range().unwrap()),
+        "${cfg.c}"
+    );
+}
+
+// ---- objects ------------------------------------------------------------------------
+
+#[test]
+fn let_bound_kubeconfig_fed_to_to_json() {
+    let src = r#"{ pkgs, ... }:
+let
+  master = "10.0.0.1";
+  kubeconfig = {
+    apiVersion = "v1";
+    kind = "Config";
+    clusters = [ { name = "local"; cluster = { server = "https://${master}:6443"; }; } ];
+  };
+in {
+  environment.etc."kubernetes/kubelet.kubeconfig".text = builtins.toJSON kubeconfig;
+}"#;
+    let m = model(src);
+    assert_eq!(m.objects.len(), 1);
+    let o = &m.objects[0];
+    assert_eq!(o.kind, ObjectKind::Kubeconfig);
+    assert!(text_at(src, o.range).starts_with("{\n    apiVersion"));
+    let servers = o.cluster_servers(&m.ev);
+    assert_eq!(servers.len(), 1);
+    assert_eq!(
+        str_of(&m, servers[0]).known().as_deref(),
+        Some("https://10.0.0.1:6443")
+    );
+    assert_eq!(
+        text_at(src, m.ev.range(servers[0])),
+        r#""https://${master}:6443""#
+    );
+    // The option holding the JSON is defined, its text unknown.
+    let d = the_def(&m, "environment.etc.*.text");
+    assert_eq!(d.path[2].key.known(), Some("kubernetes/kubelet.kubeconfig"));
+    assert!(m.ev.force(d.value).is_unknown());
+}
+
+#[test]
+fn kubelet_configuration_object() {
+    let src = r#"{ pkgs, ... }: {
+  services.kubernetes.kubelet.extraConfig = {
+    apiVersion = "kubelet.config.k8s.io/v1beta1";
+    kind = "KubeletConfiguration";
+    failSwapOn = false;
+  };
+  other = { kind = "Pod"; };
+}"#;
+    let m = model(src);
+    assert_eq!(m.objects.len(), 1);
+    let o = &m.objects[0];
+    assert_eq!(o.kind, ObjectKind::KubeletConfiguration);
+    assert!(text_at(src, o.range).contains("failSwapOn = false;"));
+    let e = o.attrs.get("failSwapOn").unwrap();
+    assert_eq!(text_at(src, e.key_range), "failSwapOn");
+    assert!(matches!(m.ev.force(e.value), Value::Bool(false)));
+}
+
+// ---- termination --------------------------------------------------------------------
+
+/// Runs `f` in a child process running only the test `name`: a stack overflow aborts the
+/// process, so the child takes the crash and the parent reports it as this test's failure.
+fn isolated(name: &str, f: impl FnOnce()) {
+    const CHILD: &str = "NIXK8S_MODEL_TESTS_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        return f();
+    }
+    let module = module_path!()
+        .split_once("::")
+        .map_or(module_path!(), |(_, m)| m);
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", &format!("{module}::{name}"), "--include-ignored"])
+        .args(["--test-threads=1", "--nocapture"])
+        .env(CHILD, "1")
+        .output()
+        .expect("run the test binary");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{name} failed in its child process ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn rec_self_reference_terminates() {
+    isolated("rec_self_reference_terminates", || {
+        on_small_stack(|| {
+            let m = model("rec { a = a; b = c; c = b; }");
+            let mut p = paths(&m);
+            p.sort();
+            assert_eq!(p, ["a", "b", "c"]);
+            for d in &m.defs {
+                assert!(m.ev.force(d.value).is_unknown());
+            }
+        })
+    });
+}
+
+#[test]
+fn let_self_reference_terminates() {
+    isolated("let_self_reference_terminates", || {
+        on_small_stack(|| {
+            let m = model("let x = x; in x");
+            assert!(m.defs.is_empty());
+            let m = model("{ a = let x = x; in x; b = let y = [ y ]; in y; }");
+            assert!(m.ev.force(the_def(&m, "a").value).is_unknown());
+            assert_eq!(list_of(&m, the_def(&m, "b").value).len(), 1);
+        })
+    });
+}
+
+#[test]
+fn infinite_recursion_through_lambda_terminates() {
+    isolated("infinite_recursion_through_lambda_terminates", || {
+        on_small_stack(|| {
+            let src = "{ a = 1; f = let f = n: f n; in f 1; g = let g = n: g (n + 1) + g (n + 1); in g 0; }";
+            let m = model(src);
+            assert_eq!(int_at(&m, "a"), 1);
+            assert_eq!(value_src(src, &m, "f"), "let f = n: f n; in f 1");
+            assert!(m.ev.force(the_def(&m, "f").value).is_unknown());
+            assert!(m.ev.force(the_def(&m, "g").value).is_unknown());
+        })
+    });
+}
+
+#[test]
+fn deeply_nested_parentheses_terminate() {
+    isolated("deeply_nested_parentheses_terminate", || {
+        on_small_stack(|| {
+            // Within rnix's nesting limit (512): the evaluator's own depth bound applies.
+            let n = 500;
+            let src = format!("{{ b = 2; a = {}1{}; }}", "(".repeat(n), ")".repeat(n));
+            let m = model(&src);
+            assert_eq!(paths(&m), ["a", "b"]);
+            assert!(matches!(
+                m.ev.force(the_def(&m, "a").value),
+                Value::Unknown | Value::Int(1)
+            ));
+            assert_eq!(int_at(&m, "b"), 2);
+            // Beyond it: the parser gives up on the rest of the file, the model still builds.
+            let n = 5000;
+            let src = format!("{{ b = 2; a = {}1{}; }}", "(".repeat(n), ")".repeat(n));
+            let m = model(&src);
+            assert_eq!(int_at(&m, "b"), 2);
+        })
+    });
+}
+
+#[test]
+fn deeply_nested_lists_terminate() {
+    isolated("deeply_nested_lists_terminate", || {
+        let n = 5000;
+        let src = format!(
+            "{{ pkgs, ... }}: {{ a = {}\"x\"{}; systemd.services.k.serviceConfig.ExecStart = \"${{pkgs.kubernetes}}/bin/kubelet\"; }}",
+            "[ ".repeat(n),
+            " ]".repeat(n)
+        );
+        // rnix's parser recurses without bound into list elements (its depth limit only
+        // counts `parse_expr`), so the parse runs on a large stack, the model on a small one.
+        let green = std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn({
+                let src = src.clone();
+                move || rnix::Root::parse(&src).syntax().green().to_owned()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        on_small_stack(move || {
+            use rowan::ast::AstNode;
+            let root = rnix::Root::cast(rnix::SyntaxNode::new_root(green)).unwrap();
+            let m = Model::build(&root);
+            let a = the_def(&m, "a");
+            assert_eq!(list_of(&m, a.value).len(), 1);
+            assert!(text_at(&src, m.ev.range(a.value)).starts_with("[ [ [ "));
+            let cmd = the_command(&m, "kubelet");
+            assert_eq!(cmd.args.len(), 0);
+            assert_eq!(text_at(&src, cmd.range), "${pkgs.kubernetes}/bin/kubelet");
+        });
+    });
+}
+
+#[test]
+fn long_let_chain_terminates() {
+    isolated("long_let_chain_terminates", || {
+        on_small_stack(|| {
+            let n = 5000;
+            let mut src = String::from("let x0 = 1;\n");
+            for i in 1..=n {
+                src.push_str(&format!("x{i} = x{};\n", i - 1));
+            }
+            src.push_str(&format!("in {{ a = x{n}; b = x3; }}"));
+            let m = model(&src);
+            assert!(matches!(
+                m.ev.force(the_def(&m, "a").value),
+                Value::Unknown | Value::Int(1)
+            ));
+            assert_eq!(int_at(&m, "b"), 1);
+        })
+    });
+}
+
+#[test]
+fn long_inherit_from_chain_terminates() {
+    isolated("long_inherit_from_chain_terminates", || {
+        on_small_stack(|| {
+            let n = 5000;
+            let mut src = String::from("let a0 = { x = 1; };\n");
+            for i in 1..=n {
+                src.push_str(&format!("a{i} = {{ inherit (a{}) x; }};\n", i - 1));
+            }
+            src.push_str(&format!("in {{ v = a{n}.x; }}"));
+            let m = model(&src);
+            assert!(matches!(
+                m.ev.force(the_def(&m, "v").value),
+                Value::Unknown | Value::Int(1)
+            ));
+        })
+    });
+}
+
+#[test]
+fn long_attribute_path_terminates() {
+    isolated("long_attribute_path_terminates", || {
+        on_small_stack(|| {
+            let n = 5000;
+            let src = format!("{{ {} = 1; b = 2; }}", vec!["a"; n].join("."));
+            let m = model(&src);
+            assert_eq!(int_at(&m, "b"), 2);
+            let a = m.defs.iter().find(|d| d.path[0].is("a")).unwrap();
+            assert!(a.path.len() <= 49);
+        })
+    });
+}
+
+#[test]
+fn deeply_nested_attrsets_terminate() {
+    isolated("deeply_nested_attrsets_terminate", || {
+        on_small_stack(|| {
+            let n = 3000;
+            let src = format!("{}1{}", "{ a = ".repeat(n), "; }".repeat(n));
+            let m = model(&src);
+            assert!(!m.defs.is_empty());
+            // Paths are cut at a bounded length.
+            assert!(m.defs.iter().all(|d| d.path.len() <= 49));
+            assert!(m.defs.iter().all(|d| d.path.iter().all(|s| s.is("a"))));
+        })
+    });
 }

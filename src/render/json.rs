@@ -34,7 +34,26 @@ struct Suppressed<'a> {
 }
 
 pub fn render(reports: &[FileReport]) -> String {
-    let diagnostics = located(reports)
+    let report = Report {
+        version: 1,
+        files: reports.len(),
+        diagnostics: items(reports),
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("JSON of plain data");
+    out.push('\n');
+    out
+}
+
+/// `--format jsonl`: one diagnostic (the same object as in `json`) per line.
+pub fn render_lines(reports: &[FileReport]) -> String {
+    items(reports)
+        .iter()
+        .map(|i| serde_json::to_string(i).expect("JSON of plain data") + "\n")
+        .collect()
+}
+
+fn items(reports: &[FileReport]) -> Vec<Item<'_>> {
+    located(reports)
         .into_iter()
         .map(|l| Item {
             rule: &l.diagnostic.rule,
@@ -50,13 +69,5 @@ pub fn render(reports: &[FileReport]) -> String {
                 reason: s.reason.as_deref(),
             }),
         })
-        .collect();
-    let report = Report {
-        version: 1,
-        files: reports.len(),
-        diagnostics,
-    };
-    let mut out = serde_json::to_string_pretty(&report).expect("JSON of plain data");
-    out.push('\n');
-    out
+        .collect()
 }

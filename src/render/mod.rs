@@ -1,8 +1,11 @@
 //! Output formats: views of one list of diagnostics. No format computes positions on its
 //! own; they all use [`Located`].
 
+pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::diagnostic::Diagnostic;
 use crate::syntax::LineIndex;

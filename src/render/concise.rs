@@ -1,0 +1,17 @@
+//! `--format concise`: `path:line:col: severity[rule] message`, one line each, for Vim's
+//! errorformat, Emacs' compilation mode and CI logs.
+
+use super::{FileReport, located};
+
+pub fn render(reports: &[FileReport]) -> String {
+    let mut out = String::new();
+    for l in located(reports) {
+        let d = l.diagnostic;
+        let message = d.message.replace('\n', " ");
+        out.push_str(&format!(
+            "{}:{}:{}: {}[{}] {message}\n",
+            l.path, l.line, l.column, d.severity, d.rule
+        ));
+    }
+    out
+}
