@@ -32,7 +32,10 @@ struct File {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as `{ severity = \"warning\" }`"
+)]
 struct RuleSettings {
     severity: Spanned<Level>,
 }

@@ -43,6 +43,33 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// Set when a comment suppresses it (shown only with `--show-suppressed`).
     pub suppressed: Option<Suppression>,
+    /// Text edits that repair it, when the rule has a fix.
+    pub fix: Option<Fix>,
+}
+
+/// Whether a fix can be applied without a human's eye.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// Cannot change meaning beyond repairing the finding.
+    Safe,
+    /// Needs review: `--unsafe-fixes` applies it.
+    Unsafe,
+}
+
+/// Replaces `range` of the file with `replacement` (`\n` becomes the file's line ending).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: TextRange,
+    pub replacement: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub safety: Safety,
+    /// What the fix does, e.g. "add `Node`".
+    pub description: String,
+    pub edits: Vec<Edit>,
 }
 
 /// A suppression comment's effect on a diagnostic.
@@ -56,6 +83,7 @@ pub mod builtin {
     pub const SYNTAX_ERROR: &str = "syntax-error";
     pub const IO_ERROR: &str = "io-error";
     pub const INTERNAL_ERROR: &str = "internal-error";
+    pub const FIX_ERROR: &str = "fix-error";
     pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
     pub const UNKNOWN_RULE: &str = "unknown-rule";
     pub const INVALID_SUPPRESSION: &str = "invalid-suppression";

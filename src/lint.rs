@@ -120,6 +120,11 @@ impl Linter {
         Ok(Linter { rules, known, meta })
     }
 
+    /// The severity of a suppression check, `None` when it is off.
+    pub fn meta_severity(&self, name: &str) -> Option<Severity> {
+        self.meta.get(name).copied()
+    }
+
     /// Every rule, enabled or not.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
@@ -159,6 +164,7 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
                 ),
                 labels: vec![],
                 suppressed: None,
+                fix: None,
             };
                 LintOutput {
                     diagnostics: vec![diagnostic],
@@ -226,6 +232,7 @@ fn apply_suppressions(
                 message: String::new(),
             }],
             suppressed: None,
+            fix: None,
         })
     };
     for (d, u) in directives.iter().zip(&used) {

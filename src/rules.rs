@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Label, Safety, Severity};
 use crate::model::Model;
 use crate::templates::{self, Check, Finding};
 
@@ -33,6 +33,19 @@ pub struct RuleDef {
     pub params: toml::Table,
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// Whether the rule's findings can be fixed automatically, and how safely.
+    #[serde(default)]
+    pub fix: Option<FixDecl>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FixDecl {
+    /// The least safety of the rule's fixes: `safe` fixes run with `--fix`, `unsafe` ones
+    /// need `--unsafe-fixes` too.
+    pub safety: Safety,
+    /// Why the fix is safe, or what to review.
+    pub explanation: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -161,6 +174,70 @@ impl RuleSpans {
     }
 }
 
+/// Narrows `span` of `source` to the key the error is about: `key` if given, then the
+/// first `` `name` `` of the message that is written as a key (`name = value`) inside it;
+/// the result is the value. A span that is a table header (`[params]`, `[[rule]]`) covers
+/// the table's lines.
+pub fn narrow_span(
+    source: &str,
+    span: std::ops::Range<usize>,
+    key: Option<&str>,
+    message: &str,
+) -> std::ops::Range<usize> {
+    let region = table_region(source, span.clone());
+    let Some(text) = source.get(region.clone()) else {
+        return span;
+    };
+    let find = |name: &str, from: usize| {
+        // The value written after `name =`, up to the end of the line (or of an inline
+        // table's entry).
+        let pattern = format!(
+            r#"(?m)(?:^|[{{,])[ \t]*"?{}"?[ \t]*=[ \t]*([^,}}\n]*[^,}}\s])"#,
+            regex::escape(name)
+        );
+        let re = regex::Regex::new(&pattern).ok()?;
+        let m = re.captures(&text[from..])?.get(1)?;
+        Some(region.start + from + m.start()..region.start + from + m.end())
+    };
+    let mut narrowed = span;
+    if let Some(s) = key.and_then(|k| find(k, 0)) {
+        narrowed = s;
+    }
+    let from = narrowed.start.saturating_sub(region.start);
+    for name in message.split('`').skip(1).step_by(2) {
+        if let Some(s) = find(name, from) {
+            return s;
+        }
+    }
+    narrowed
+}
+
+/// The lines of the table whose header is at `span`, up to the next header that is not one
+/// of its own sub-tables; any other span is itself.
+fn table_region(source: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let Some(header) = source.get(span.clone()).filter(|h| h.starts_with('[')) else {
+        return span;
+    };
+    let name = header
+        .trim_matches(|c| c == '[' || c == ']')
+        .trim()
+        .to_string();
+    let mut end = source.len();
+    let mut offset = span.end;
+    for line in source[span.end..].split_inclusive('\n') {
+        let l = line.trim_start();
+        if l.starts_with('[') {
+            let other = l.trim_end().trim_matches(|c| c == '[' || c == ']').trim();
+            if !other.starts_with(&format!("{name}.")) {
+                end = offset;
+                break;
+            }
+        }
+        offset += line.len();
+    }
+    span.start..end
+}
+
 /// A rule file's error, with the key it is about (`None`: the TOML itself).
 #[derive(Debug)]
 pub struct RuleError {
@@ -185,7 +262,10 @@ impl Rule {
         })?;
         Rule::new(def).map_err(|mut e| {
             let spans: RuleSpans = toml::from_str(source).unwrap_or_default();
-            e.span = e.key.and_then(|k| spans.of(k));
+            e.span = e
+                .key
+                .and_then(|k| spans.of(k))
+                .map(|span| narrow_span(source, span, None, &e.message));
             e
         })
     }
@@ -197,11 +277,14 @@ impl Rule {
             message,
         };
         let template = templates::find(&def.template).ok_or_else(|| {
-            let known: Vec<&str> = templates::ALL.iter().map(|t| t.key).collect();
+            let known: Vec<String> = templates::ALL.iter().map(|t| t.key.to_string()).collect();
+            let hint = suggest(&def.template, &known)
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
             err(
                 "template",
                 format!(
-                    "unknown template `{}` (known: {})",
+                    "unknown template `{}`; {hint}(known: {})",
                     def.template,
                     known.join(", ")
                 ),
@@ -278,7 +361,21 @@ impl Rule {
             help: Some(fill(&self.def.help, &f.vars)),
             labels,
             suppressed: None,
+            fix: self.fix_of(f.fix),
         }
+    }
+
+    /// A template's fix, if the rule declares fixes, at least as unsafe as declared.
+    fn fix_of(&self, fix: Option<Fix>) -> Option<Fix> {
+        let decl = self.def.fix.as_ref()?;
+        let mut fix = fix?;
+        fix.safety = fix.safety.max(decl.safety);
+        Some(fix)
+    }
+
+    /// Whether the rule can fix its findings.
+    pub fn fixable(&self) -> Option<Safety> {
+        self.def.fix.as_ref().map(|f| f.safety)
     }
 }
 

@@ -69,9 +69,13 @@ pub fn directives(root: &SyntaxNode, text: &str) -> (Vec<Directive>, Vec<Malform
                     continue;
                 }
                 let (line, _) = index.position(range.start());
+                // Alone on its line (nothing before it, nor after a block comment).
+                let end = usize::from(range.end());
+                let line_end = text[end..].find('\n').map_or(text.len(), |n| end + n);
                 let own_line = text[index.line_start(line)..usize::from(range.start())]
                     .trim()
-                    .is_empty();
+                    .is_empty()
+                    && text[end..line_end].trim().is_empty();
                 let target_line = if own_line {
                     next_code_line(text, &index, range.end())
                 } else {

@@ -41,6 +41,7 @@ pub fn syntax_errors(errors: &[ParseError], len: TextSize) -> Vec<Diagnostic> {
                 help: None,
                 labels: vec![],
                 suppressed: None,
+                fix: None,
             }
         })
         .collect()

@@ -99,6 +99,18 @@ pub struct CheckArgs {
     #[arg(long)]
     pub statistics: bool,
 
+    /// Apply safe fixes (and unsafe ones with `--unsafe-fixes`), then report what remains.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Also apply unsafe fixes (with `--fix` or `--diff`).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what `--fix` would change, write nothing; exit 1 if any.
+    #[arg(long)]
+    pub diff: bool,
+
     /// Also show findings suppressed by comments, with the reasons given.
     #[arg(long)]
     pub show_suppressed: bool,

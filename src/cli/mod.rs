@@ -3,6 +3,7 @@
 
 mod args;
 mod discover;
+mod fixing;
 mod sarif;
 mod settings;
 mod test_rules;
@@ -61,22 +62,48 @@ fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
         }
         inputs.push((input, resolved));
     }
+    if inputs.is_empty() {
+        // Nothing to lint: still check the command line's rule names.
+        settings.for_path(None)?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_SIZE)
         .build()
         .map_err(|e| plain_error(format!("cannot start worker threads: {e}")))?;
-    let mut reports: Vec<FileReport> = pool.install(|| {
+    let outcomes: Vec<Outcome> = pool.install(|| {
         inputs
             .par_iter()
             .map(|(i, r)| lint_input(i, args, r))
             .collect()
     });
-
+    let (mut reports, fixes): (Vec<FileReport>, Vec<fixing::FileFix>) =
+        outcomes.into_iter().map(|o| (o.report, o.fix)).unzip();
+    if args.diff {
+        return fixing::report_diffs(&fixes);
+    }
+    if args.fix {
+        fixing::summarize(&fixes);
+        if matches!(inputs.first(), Some((Input::Stdin, _))) {
+            // The fixed text goes to stdout; the report to stderr.
+            print(fixes[0].text.as_bytes())?;
+            let human = render::human::render(&reports, false);
+            let _ = std::io::stderr().write_all(&human);
+            let remaining = reports
+                .iter()
+                .flat_map(|r| &r.diagnostics)
+                .any(|d| d.suppressed.is_none());
+            return Ok(if remaining && !args.exit_zero {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+    }
     let counted = |d: &&Diagnostic| d.suppressed.is_none();
     let internal = reports
         .iter()
         .flat_map(|r| &r.diagnostics)
-        .any(|d| d.rule == builtin::INTERNAL_ERROR);
+        .any(|d| d.rule == builtin::INTERNAL_ERROR || d.rule == builtin::FIX_ERROR);
     let found = reports
         .iter()
         .flat_map(|r| &r.diagnostics)
@@ -114,7 +141,44 @@ fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
     })
 }
 
-fn lint_input(input: &Input, args: &CheckArgs, resolved: &Resolved) -> FileReport {
+/// One input's result: its report, and what fixing did.
+struct Outcome {
+    report: FileReport,
+    fix: fixing::FileFix,
+}
+
+fn lint_input(input: &Input, args: &CheckArgs, resolved: &Resolved) -> Outcome {
+    let (path, text) = match read_input(input, args) {
+        Ok(read) => read,
+        Err(report) => {
+            return Outcome {
+                report,
+                fix: Default::default(),
+            };
+        }
+    };
+    let (text, fix) = if args.fix || args.diff {
+        fixing::fix(input, &path, text, args, &resolved.linter)
+    } else {
+        (text, Default::default())
+    };
+    let out = lint_file(&text, &resolved.linter);
+    let mut diagnostics = out.diagnostics;
+    diagnostics.extend(out.suppressed);
+    diagnostics.extend(fix.errors.iter().cloned());
+    diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
+    Outcome {
+        report: FileReport {
+            path,
+            text,
+            diagnostics,
+        },
+        fix,
+    }
+}
+
+/// The input's display path and text, or a report of why it cannot be linted.
+fn read_input(input: &Input, args: &CheckArgs) -> Result<(String, String), FileReport> {
     let (path, bytes) = match input {
         Input::Stdin => {
             let mut buf = vec![];
@@ -133,25 +197,16 @@ fn lint_input(input: &Input, args: &CheckArgs, resolved: &Resolved) -> FileRepor
         ),
         Input::Error(p, e) => (p.display().to_string(), Err(e.clone())),
     };
-    let text = match bytes.map(String::from_utf8) {
-        Ok(Ok(text)) => text,
+    match bytes.map(String::from_utf8) {
+        Ok(Ok(text)) => Ok((path, text)),
         Ok(Err(e)) => {
             let at = e.utf8_error().valid_up_to();
-            return io_error(
+            Err(io_error(
                 path,
                 format!("is not valid UTF-8 (invalid byte at offset {at})"),
-            );
+            ))
         }
-        Err(e) => return io_error(path, format!("cannot be read: {e}")),
-    };
-    let out = lint_file(&text, &resolved.linter);
-    let mut diagnostics = out.diagnostics;
-    diagnostics.extend(out.suppressed);
-    diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
-    FileReport {
-        path,
-        text,
-        diagnostics,
+        Err(e) => Err(io_error(path, format!("cannot be read: {e}"))),
     }
 }
 
@@ -164,6 +219,7 @@ fn io_error(path: String, reason: String) -> FileReport {
         help: None,
         labels: vec![],
         suppressed: None,
+        fix: None,
     };
     FileReport {
         path,
@@ -174,11 +230,10 @@ fn io_error(path: String, reason: String) -> FileReport {
 
 fn list_rules(format: ListFormat, config: &args::ConfigArgs) -> Result<ExitCode, ConfigError> {
     let resolved = Settings::for_config_args(config).for_path(None)?;
-    let rules = resolved.linter.rules();
     let out = match format {
-        ListFormat::Human => docs::rules_table(rules),
-        ListFormat::Json => docs::rules_json(rules),
-        ListFormat::Markdown => docs::rules_markdown(rules),
+        ListFormat::Human => docs::rules_table(&resolved.linter),
+        ListFormat::Json => docs::rules_json(&resolved.linter),
+        ListFormat::Markdown => docs::rules_markdown(&resolved.linter),
     };
     print(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
@@ -186,19 +241,21 @@ fn list_rules(format: ListFormat, config: &args::ConfigArgs) -> Result<ExitCode,
 
 fn explain(name: &str, config: &args::ConfigArgs) -> Result<ExitCode, ConfigError> {
     let resolved = Settings::for_config_args(config).for_path(None)?;
-    let rules = resolved.linter.rules();
-    match rules.iter().find(|r| r.name() == name) {
-        Some(rule) => {
-            print(docs::explain(rule).as_bytes())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        None => {
-            let known: Vec<String> = rules.iter().map(|r| r.name().to_string()).collect();
-            Err(plain_error(nixk8s_lint::rules::unknown_rule_message(
-                name, &known,
-            )))
-        }
-    }
+    let linter = &resolved.linter;
+    let text = match linter.rules().iter().find(|r| r.name() == name) {
+        Some(rule) => docs::explain(rule),
+        None => docs::explain_meta(linter, name).ok_or_else(|| {
+            let known: Vec<String> = linter
+                .rules()
+                .iter()
+                .map(|r| r.name().to_string())
+                .chain(nixk8s_lint::lint::META.iter().map(|m| m.0.to_string()))
+                .collect();
+            plain_error(nixk8s_lint::rules::unknown_rule_message(name, &known))
+        })?,
+    };
+    print(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print(bytes: &[u8]) -> Result<(), ConfigError> {

@@ -82,8 +82,8 @@ pub struct Resolved {
 impl Resolved {
     pub fn excludes(&self, path: &Path) -> bool {
         let Some(dir) = &self.dir else { return false };
-        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        abs.strip_prefix(dir)
+        normalize(path)
+            .strip_prefix(dir)
             .is_ok_and(|rel| self.config.excludes(rel))
     }
 }
@@ -150,7 +150,7 @@ impl<'a> Settings<'a> {
             return Some(c.clone());
         }
         let start = match path {
-            Some(p) => std::path::absolute(p).ok()?.parent()?.to_path_buf(),
+            Some(p) => normalize(p).parent()?.to_path_buf(),
             None => std::env::current_dir().ok()?,
         };
         if let Some(found) = self.by_dir.get(&start) {
@@ -183,9 +183,7 @@ impl<'a> Settings<'a> {
         })?;
         let config = Config::parse(&text)
             .map_err(|e| ConfigError::at(file, &text, Some(e.span), e.message))?;
-        let dir = std::path::absolute(file)
-            .ok()
-            .and_then(|f| f.parent().map(Path::to_path_buf));
+        let dir = normalize(file).parent().map(Path::to_path_buf);
         let rules = load_rules(file, &text, &config)?;
         let known: Vec<String> = rules
             .rules
@@ -273,9 +271,13 @@ pub fn load_rules(
     }
     for inline in &config.inline_rules {
         let at = ConfigError::at(config_file, config_text, Some(inline.span.clone()), "");
-        let rule = Rule::new(inline.value.clone()).map_err(|e| ConfigError {
-            message: e.message.clone(),
-            ..at
+        let rule = Rule::new(inline.value.clone()).map_err(|e| {
+            let span = rules::narrow_span(config_text, inline.span.clone(), e.key, &e.message);
+            ConfigError {
+                message: e.message.clone(),
+                span: Some(span),
+                ..at
+            }
         })?;
         let at = ConfigError::at(config_file, config_text, Some(inline.span.clone()), "");
         add(rule, at, &mut set)?;
@@ -304,4 +306,21 @@ pub fn read_rule(file: &Path) -> Result<(Rule, String), ConfigError> {
         Ok(rule) => Ok((rule, text)),
         Err(e) => Err(ConfigError::at(file, &text, e.span, e.message)),
     }
+}
+
+/// The absolute form of a path with `.` and `..` resolved lexically (symlinks are not
+/// followed: `hosts/edge/../n.nix` is `hosts/n.nix`, as a person reads it).
+pub fn normalize(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }

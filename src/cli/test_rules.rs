@@ -50,8 +50,9 @@ pub fn run(paths: &[PathBuf], config: &ConfigArgs) -> Result<ExitCode, ConfigErr
             out.push_str(&format!("{}:{line}:{col}: {what}\n", file.display()));
         }
     }
+    let plural = if files.len() == 1 { "" } else { "s" };
     out.push_str(&format!(
-        "test-rules: {} rule files; {passed} passed, {failed} failed\n",
+        "test-rules: {} rule file{plural}; {passed} passed, {failed} failed\n",
         files.len()
     ));
     super::print(out.as_bytes())?;

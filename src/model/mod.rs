@@ -78,6 +78,8 @@ pub const MODULE_COMPONENTS: &[(&str, &str)] = &[
 ];
 
 pub struct Model {
+    /// The file's syntax tree, for templates that build fixes in the file's own style.
+    pub root: rnix::SyntaxNode,
     pub ev: Evaluator,
     pub defs: Vec<Def>,
     pub imports: Vec<TextRange>,
@@ -109,6 +111,7 @@ impl Model {
         };
         let units = units::units(&module.defs);
         let mut model = Model {
+            root: root.syntax().clone(),
             ev,
             defs: module.defs,
             imports: module.imports,

@@ -60,10 +60,19 @@ fn convert(d: &Diagnostic, no_source: bool) -> CsDiagnostic<()> {
         .with_notes(
             d.help
                 .iter()
-                .map(|h| format!("help: {h}"))
+                .map(|h| format!("help: {h}{}", fixable(d)))
                 .chain(d.suppressed.as_ref().map(suppressed_note))
                 .collect(),
         )
+}
+
+/// ` (fixable with --fix)` after the help of a fixable finding.
+fn fixable(d: &Diagnostic) -> &'static str {
+    match d.fix.as_ref().map(|f| f.safety) {
+        Some(crate::diagnostic::Safety::Safe) => " (fixable with --fix)",
+        Some(crate::diagnostic::Safety::Unsafe) => " (fixable with --fix --unsafe-fixes)",
+        None => "",
+    }
 }
 
 fn suppressed_note(s: &crate::diagnostic::Suppression) -> String {

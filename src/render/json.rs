@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{FileReport, located};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Safety, Severity};
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -26,6 +26,25 @@ struct Item<'a> {
     /// Present only for suppressed diagnostics (`--show-suppressed`).
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<Suppressed<'a>>,
+    /// Present when the rule can fix this finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixItem<'a> {
+    safety: Safety,
+    description: &'a str,
+    edits: Vec<EditItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditItem<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -67,6 +86,21 @@ fn items(reports: &[FileReport]) -> Vec<Item<'_>> {
             help: l.diagnostic.help.as_deref(),
             suppressed: l.diagnostic.suppressed.as_ref().map(|s| Suppressed {
                 reason: s.reason.as_deref(),
+            }),
+            fix: l.diagnostic.fix.as_ref().map(|f| FixItem {
+                safety: f.safety,
+                description: &f.description,
+                edits: l
+                    .edits
+                    .iter()
+                    .map(|e| EditItem {
+                        line: e.line,
+                        column: e.column,
+                        end_line: e.end_line,
+                        end_column: e.end_column,
+                        replacement: e.replacement,
+                    })
+                    .collect(),
             }),
         })
         .collect()

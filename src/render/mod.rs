@@ -29,6 +29,16 @@ pub struct Located<'a> {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    /// The fix's edits, located the same way.
+    pub edits: Vec<LocatedEdit<'a>>,
+}
+
+pub struct LocatedEdit<'a> {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub replacement: &'a str,
 }
 
 /// Every diagnostic of every report, located, in report order.
@@ -39,6 +49,22 @@ pub fn located(reports: &[FileReport]) -> Vec<Located<'_>> {
         for d in &r.diagnostics {
             let (line, column) = index.position(d.range.start());
             let (end_line, end_column) = index.position(d.range.end());
+            let edits = d
+                .fix
+                .iter()
+                .flat_map(|f| &f.edits)
+                .map(|e| {
+                    let (line, column) = index.position(e.range.start());
+                    let (end_line, end_column) = index.position(e.range.end());
+                    LocatedEdit {
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        replacement: &e.replacement,
+                    }
+                })
+                .collect();
             out.push(Located {
                 diagnostic: d,
                 path: &r.path,
@@ -46,6 +72,7 @@ pub fn located(reports: &[FileReport]) -> Vec<Located<'_>> {
                 column,
                 end_line,
                 end_column,
+                edits,
             });
         }
     }

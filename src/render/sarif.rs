@@ -88,6 +88,8 @@ struct SarifResult {
     related_locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<serde_json::Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -204,7 +206,31 @@ pub fn render(
                 .iter()
                 .map(|s| serde_json::json!({ "kind": "inSource", "justification": s.reason.clone().unwrap_or_default() }))
                 .collect();
+            let fixes = d
+                .fix
+                .iter()
+                .map(|f| {
+                    let replacements: Vec<_> = l
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            serde_json::json!({
+                                "deletedRegion": { "startLine": e.line, "startColumn": e.column, "endLine": e.end_line, "endColumn": e.end_column },
+                                "insertedContent": { "text": e.replacement },
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({
+                        "description": { "text": f.description },
+                        "artifactChanges": [{
+                            "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+                            "replacements": replacements,
+                        }],
+                    })
+                })
+                .collect();
             SarifResult {
+                fixes,
                 rule_id: d.rule.clone(),
                 rule_index: index_of(&d.rule),
                 level: level(d.severity),

@@ -17,6 +17,22 @@ pub enum When {
     NotMatches,
 }
 
+impl When {
+    /// The name as a rule file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            When::Absent => "absent",
+            When::Present => "present",
+            When::Contains => "contains",
+            When::NotContains => "not-contains",
+            When::OneOf => "one-of",
+            When::NotOneOf => "not-one-of",
+            When::Matches => "matches",
+            When::NotMatches => "not-matches",
+        }
+    }
+}
+
 /// A known value, reduced to what conditions compare.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Observed {
@@ -96,7 +112,7 @@ impl Condition {
             if has {
                 Ok(())
             } else {
-                Err(format!("`fire-when = {when:?}` needs `{what}`"))
+                Err(format!("`fire-when = \"{}\"` needs `{what}`", when.name()))
             }
         };
         match when {

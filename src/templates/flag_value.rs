@@ -78,6 +78,7 @@ impl Check for FlagValue {
                 if self.condition.when == When::Absent && !cmd.has_opaque() {
                     let label = format!("{} runs without `{}`", self.component, self.flag);
                     out.push(Finding {
+                        fix: None,
                         range: cmd.range,
                         label,
                         secondary: vec![],
@@ -98,6 +99,7 @@ impl Check for FlagValue {
                     let shown = f.value.as_ref().map(display).unwrap_or_default();
                     let label = format!("`{}` is `{shown}`", self.flag);
                     out.push(Finding {
+                        fix: None,
                         range,
                         label,
                         secondary: vec![],

@@ -5,7 +5,7 @@ use rnix::TextRange;
 use serde::Deserialize;
 
 use super::{Check, Finding, Template, display, option_path, params};
-use crate::diagnostic::Label;
+use crate::diagnostic::{Edit, Fix, Label, Safety};
 use crate::model::{Elem, Model, Piece, Str, ThunkId, Value};
 
 pub static TEMPLATE: Template = Template {
@@ -50,6 +50,8 @@ struct Params {
     options: Vec<OptionSource>,
     #[serde(default)]
     kubeconfig: bool,
+    /// The suffix a fix puts in place of `suffix`, e.g. `.internal`.
+    replacement: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -99,6 +101,7 @@ impl Check for Params {
                         }]
                     };
                     out.push(Finding {
+                        fix: self.replace_suffix(&host),
                         range,
                         label: format!("`{name}` is resolved by mDNS only"),
                         secondary,
@@ -162,6 +165,34 @@ impl Check for Params {
 }
 
 impl Params {
+    /// Replaces the suffix where it is written verbatim at the end of the host.
+    fn replace_suffix(&self, host: &Str) -> Option<Fix> {
+        let replacement = self.replacement.clone()?;
+        let Some(Piece::Text {
+            text,
+            range,
+            verbatim: true,
+        }) = host
+            .pieces
+            .iter()
+            .rev()
+            .find(|p| p.range().len() > 0.into())
+        else {
+            return None;
+        };
+        if !text.ends_with(&self.suffix) {
+            return None;
+        }
+        let len = rnix::TextSize::of(self.suffix.as_str());
+        let range = TextRange::new(range.end() - len, range.end());
+        let description = format!("replace `{}` with `{replacement}`", self.suffix);
+        Some(Fix {
+            safety: Safety::Unsafe,
+            description,
+            edits: vec![Edit { range, replacement }],
+        })
+    }
+
     /// The host's display name when it ends in the suffix and is not exempt.
     fn offending(&self, host: &Str, mapped: &[String]) -> Option<String> {
         let suffix = host

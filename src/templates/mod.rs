@@ -12,7 +12,7 @@ mod unit_path_requires_package;
 use rnix::TextRange;
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::Label;
+use crate::diagnostic::{Fix, Label};
 use crate::model::Model;
 
 /// One finding of a check, before the rule turns it into a diagnostic.
@@ -25,6 +25,8 @@ pub struct Finding {
     pub secondary: Vec<Label>,
     /// Values for the rule's `{placeholders}`.
     pub vars: Vec<(&'static str, String)>,
+    /// A repair; its safety is raised to the rule's declared safety.
+    pub fix: Option<Fix>,
 }
 
 /// An instantiated template.
@@ -57,7 +59,8 @@ pub fn find(key: &str) -> Option<&'static Template> {
 
 /// Deserializes a template's parameter struct from a rule's `[params]` table.
 fn params<T: DeserializeOwned>(table: &toml::Table) -> Result<T, String> {
-    T::deserialize(toml::Value::Table(table.clone())).map_err(|e| e.to_string().trim().to_string())
+    T::deserialize(toml::Value::Table(table.clone()))
+        .map_err(|e| e.to_string().trim().replace("\nin `", " in `"))
 }
 
 /// A string for messages: known text as is, unknown parts as `${…}`.
@@ -74,4 +77,35 @@ fn display(s: &crate::model::Str) -> String {
 /// Splits a dotted option path into segments.
 fn option_path(path: &str) -> Vec<&str> {
     path.split('.').collect()
+}
+
+/// The syntax node of `kind` that spans exactly `range`.
+fn node_at(model: &Model, range: TextRange, kind: rnix::SyntaxKind) -> Option<rnix::SyntaxNode> {
+    let start = match model.root.covering_element(range) {
+        rowan::NodeOrToken::Node(n) => n,
+        rowan::NodeOrToken::Token(t) => t.parent()?,
+    };
+    start
+        .ancestors()
+        .take_while(|n| n.text_range() == range || n.text_range().contains_range(range))
+        .find(|n| n.text_range() == range && n.kind() == kind)
+}
+
+/// The whitespace that starts the line holding `offset`.
+fn indent_at(model: &Model, offset: rnix::TextSize) -> String {
+    let text = model.root.text().to_string();
+    let at = usize::from(offset).min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    text[start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
+}
+
+/// An edit inserting `text` at `offset`.
+fn insert(offset: rnix::TextSize, text: impl Into<String>) -> crate::diagnostic::Edit {
+    crate::diagnostic::Edit {
+        range: TextRange::empty(offset),
+        replacement: text.into(),
+    }
 }

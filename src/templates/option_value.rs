@@ -72,6 +72,7 @@ impl Check for OptionValue {
                 let range = first.path[option_path(within).len() - 1].range;
                 let label = format!("`{}` is not set", self.option);
                 out.push(Finding {
+                    fix: None,
                     range,
                     label,
                     secondary: vec![],
@@ -99,6 +100,7 @@ impl Check for OptionValue {
                 let range = model.ev.range(defs[0].value);
                 let label = format!("`{}` is `{}`", self.option, merged.display());
                 out.push(Finding {
+                    fix: None,
                     range,
                     label,
                     secondary: vec![],
@@ -112,6 +114,7 @@ impl Check for OptionValue {
             if self.condition.fires_on(&o) {
                 let label = format!("`{}` is `{}`", self.option, o.display());
                 out.push(Finding {
+                    fix: None,
                     range: model.ev.range(d.value),
                     label,
                     secondary: vec![],

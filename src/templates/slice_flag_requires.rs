@@ -7,9 +7,9 @@
 
 use serde::Deserialize;
 
-use super::{Check, Finding, Template, option_path, params};
-use crate::diagnostic::Label;
-use crate::model::{Elem, Model, Origin, Value, cmdline};
+use super::{Check, Finding, Template, insert, option_path, params};
+use crate::diagnostic::{Fix, Label, Safety};
+use crate::model::{Elem, Model, Origin, Piece, Str, Value, cmdline};
 use rnix::TextRange;
 
 pub static TEMPLATE: Template = Template {
@@ -59,6 +59,9 @@ struct Occurrence {
     items: Vec<String>,
     range: TextRange,
     fixed: String,
+    /// Where to insert the missing item so it lands before `if-contains`, when the value
+    /// is written verbatim in the source.
+    insert_at: Option<(rnix::TextSize, String)>,
 }
 
 impl Check for Params {
@@ -89,21 +92,23 @@ impl Check for Params {
                 .into_iter()
                 .filter(|f| f.name == self.flag)
                 .collect();
-            let values: Option<Vec<(String, TextRange)>> = flags
+            let values: Option<Vec<(String, TextRange, &Str)>> = flags
                 .iter()
                 .map(|f| {
                     let value = f.value.as_ref()?;
-                    Some((value.known()?, value.range().unwrap_or(f.name_range)))
+                    Some((value.known()?, value.range().unwrap_or(f.name_range), value))
                 })
                 .collect();
             // An occurrence whose value is unknown leaves the effective value unknown.
             let Some(values) = values else { continue };
-            for (text, range) in values {
+            for (text, range, value) in values {
                 let items = text.split(',').map(str::to_string).collect();
+                let insert_at = self.flag_insertion(value);
                 occurrences.push(Occurrence {
                     fixed: self.fixed_flag(&text),
                     items,
                     range,
+                    insert_at,
                 });
             }
             lists.extend(occurrences.iter().map(|o| o.items.clone()));
@@ -126,7 +131,13 @@ impl Check for Params {
                     message: "appended here".to_string(),
                 })
                 .collect();
+            let fix = first.insert_at.as_ref().map(|(at, text)| Fix {
+                safety: Safety::Safe,
+                description: format!("add `{}`", self.requires),
+                edits: vec![insert(*at, text.clone())],
+            });
             out.push(Finding {
+                fix,
                 range: first.range,
                 label: format!("`{}` without `{}`", self.if_contains, self.requires),
                 secondary,
@@ -158,12 +169,24 @@ impl Params {
         }
         let elems = model.list_option(&defs)?;
         let mut items = vec![];
+        let mut insert_at = None;
         for e in elems {
             let Elem::One(t) = e else { return None };
             let Value::Str(s) = model.ev.force_plain(t) else {
                 return None;
             };
-            items.push(s.known()?);
+            let item = s.known()?;
+            // Insert before the element, when it is written in the definition itself.
+            let elem = model.ev.range(t);
+            if item == self.if_contains
+                && insert_at.is_none()
+                && defs
+                    .iter()
+                    .any(|d| model.ev.range(d.value).contains_range(elem))
+            {
+                insert_at = Some((elem.start(), format!("{:?} ", self.requires)));
+            }
+            items.push(item);
         }
         let range = if defs.len() == 1 {
             model.ev.range(defs[0].value)
@@ -180,7 +203,27 @@ impl Params {
             items,
             range,
             fixed: format!("[ {} ]", fixed.join(" ")),
+            insert_at,
         }))
+    }
+
+    /// Where to insert `requires,` in a flag value: before the `if-contains` item, when that
+    /// item is verbatim source text.
+    fn flag_insertion(&self, value: &Str) -> Option<(rnix::TextSize, String)> {
+        let item = value
+            .split(',')
+            .into_iter()
+            .find(|p| p.known().as_deref() == Some(self.if_contains.as_str()))?;
+        match &*item.pieces {
+            [
+                Piece::Text {
+                    verbatim: true,
+                    range,
+                    ..
+                },
+            ] => Some((range.start(), format!("{},", self.requires))),
+            _ => None,
+        }
     }
 
     fn fixed_flag(&self, value: &str) -> String {

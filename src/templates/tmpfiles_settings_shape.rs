@@ -4,7 +4,8 @@
 use rnix::TextRange;
 use serde::Deserialize;
 
-use super::{Check, Finding, Template, option_path, params};
+use super::{Check, Finding, Template, insert, option_path, params};
+use crate::diagnostic::{Edit, Fix, Safety};
 use crate::model::{Def, Key, Model, Segment, Value};
 
 pub static TEMPLATE: Template = Template {
@@ -37,6 +38,7 @@ impl Check for Params {
             for (def, rest) in model.defs_under(&path) {
                 if let Some((range, problem, fix)) = shape_problem(model, def, rest) {
                     out.push(Finding {
+                        fix: repair(model, def, rest, range),
                         range,
                         label: problem.clone(),
                         secondary: vec![],
@@ -50,6 +52,62 @@ impl Check for Params {
             }
         }
     }
+}
+
+/// The fix of the problem found at `range`, for the problems that have one: a missing
+/// config-name level (unsafe: the name is made up), `owner`/`perm` (safe renames), an
+/// integer `mode` (safe: quoted with its leading zero).
+fn repair(model: &Model, def: &Def, rest: &[Segment], range: TextRange) -> Option<Fix> {
+    let fix = |safety, description: &str, edit| {
+        Some(Fix {
+            safety,
+            description: description.to_string(),
+            edits: vec![edit],
+        })
+    };
+    if let Some(config) = rest.first()
+        && config.range == range
+        && config.key.known().is_some_and(|k| k.starts_with('/'))
+    {
+        return fix(
+            Safety::Unsafe,
+            "add a config-name level",
+            insert(range.start(), "\"10-k8s\"."),
+        );
+    }
+    let attr = rest.get(3)?;
+    let written = |r: TextRange| model.root.text().slice(r).to_string();
+    if attr.range == range {
+        let name = attr.key.known()?;
+        let new = match name {
+            "owner" => "user",
+            "perm" | "perms" | "permissions" => "mode",
+            _ => return None,
+        };
+        return (written(range) == name).then(|| {
+            fix(
+                Safety::Safe,
+                &format!("rename to `{new}`"),
+                Edit {
+                    range,
+                    replacement: new.to_string(),
+                },
+            )
+        })?;
+    }
+    if rest.len() == 4 && attr.is("mode") && model.ev.range(def.value) == range {
+        let digits = written(range);
+        if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 4 {
+            return None;
+        }
+        let replacement = format!("\"{digits:0>4}\"");
+        return fix(
+            Safety::Safe,
+            "write the mode as a string",
+            Edit { range, replacement },
+        );
+    }
+    None
 }
 
 /// The first problem along one definition's path below the settings option.

@@ -3,7 +3,12 @@
 
 use serde::Deserialize;
 
-use super::{Check, Finding, Template, option_path, params};
+use rnix::ast::{self, HasEntry};
+use rnix::{SyntaxKind, TextRange};
+use rowan::ast::AstNode;
+
+use super::{Check, Finding, Template, indent_at, insert, node_at, option_path, params};
+use crate::diagnostic::{Edit, Fix, Safety};
 use crate::model::{Elem, Model, Origin, Value};
 
 pub static TEMPLATE: Template = Template {
@@ -65,8 +70,12 @@ impl Check for Params {
             }
             let name = unit.name().unwrap_or("<name>").to_string();
             let defs = unit.attr(model, &["path"]);
-            let (range, label) = if defs.is_empty() {
-                (unit.name_range, "this unit sets no `path`".to_string())
+            let (range, label, fix) = if defs.is_empty() {
+                (
+                    unit.name_range,
+                    "this unit sets no `path`".to_string(),
+                    self.add_path(model, unit),
+                )
             } else {
                 let Some(elems) = model.list_option(&defs) else {
                     continue;
@@ -75,12 +84,20 @@ impl Check for Params {
                     Some(true) | None => continue,
                     Some(false) => {}
                 }
+                let range = model.ev.range(defs[0].value);
+                let fix = if defs.len() == 1 {
+                    self.append_to_list(model, range)
+                } else {
+                    None
+                };
                 (
-                    model.ev.range(defs[0].value),
+                    range,
                     format!("no {} on this `path`", self.packages[0]),
+                    fix,
                 )
             };
             out.push(Finding {
+                fix,
                 range,
                 label,
                 secondary: vec![],
@@ -95,6 +112,99 @@ impl Check for Params {
 }
 
 impl Params {
+    /// Adds the first package to the `path` list written at `range`, in the list's own
+    /// form: `pkgs.util-linux` among `pkgs.` elements, bare `util-linux` under `with pkgs;`.
+    fn append_to_list(&self, model: &Model, range: TextRange) -> Option<Fix> {
+        let (list, with_pkgs) = match node_at(model, range, SyntaxKind::NODE_LIST) {
+            Some(l) => (l, false),
+            None => {
+                let with = ast::With::cast(node_at(model, range, SyntaxKind::NODE_WITH)?)?;
+                let ns = with.namespace()?.syntax().text().to_string();
+                let ast::Expr::List(l) = with.body()? else {
+                    return None;
+                };
+                (l.syntax().clone(), ns == "pkgs")
+            }
+        };
+        let list = ast::List::cast(list)?;
+        let items: Vec<ast::Expr> = list.items().collect();
+        let package = &self.packages[0];
+        let qualified = items.iter().any(|i| matches!(i, ast::Expr::Select(s) if s.syntax().text().to_string().starts_with("pkgs.")));
+        let bare = items.iter().any(|i| matches!(i, ast::Expr::Ident(_)));
+        let word = if qualified {
+            format!("pkgs.{package}")
+        } else if bare || with_pkgs {
+            package.clone()
+        } else if pkgs_in_scope(model) {
+            format!("pkgs.{package}")
+        } else {
+            return None;
+        };
+        let edit = match items.last() {
+            Some(last) => {
+                let end = last.syntax().text_range().end();
+                if list.syntax().text().to_string().contains('\n') {
+                    insert(
+                        end,
+                        format!(
+                            "\n{}{word}",
+                            indent_at(model, last.syntax().text_range().start())
+                        ),
+                    )
+                } else {
+                    insert(end, format!(" {word}"))
+                }
+            }
+            None => Edit {
+                range: list.syntax().text_range(),
+                replacement: format!("[ {word} ]"),
+            },
+        };
+        Some(Fix {
+            safety: Safety::Safe,
+            description: format!("add `{word}` to `path`"),
+            edits: vec![edit],
+        })
+    }
+
+    /// Adds `path = [ pkgs.util-linux ];` to a unit that has none, next to its definition.
+    fn add_path(&self, model: &Model, unit: &crate::model::Unit) -> Option<Fix> {
+        if !pkgs_in_scope(model) {
+            return None;
+        }
+        let line = format!("path = [ pkgs.{} ];", self.packages[0]);
+        let attr = match model.root.covering_element(unit.name_range) {
+            rowan::NodeOrToken::Node(n) => n,
+            rowan::NodeOrToken::Token(t) => t.parent()?,
+        };
+        let apv = attr.ancestors().find_map(ast::AttrpathValue::cast)?;
+        let attrs: Vec<ast::Attr> = apv.attrpath()?.attrs().collect();
+        let at = attrs
+            .iter()
+            .position(|a| a.syntax().text_range() == unit.name_range)?;
+        let edit = match apv.value()? {
+            ast::Expr::AttrSet(set) if at + 1 == attrs.len() => {
+                let first = set.entries().next()?;
+                let start = first.syntax().text_range().start();
+                insert(start, format!("{line}\n{}", indent_at(model, start)))
+            }
+            _ => {
+                let start = apv.syntax().text_range().start();
+                let prefix = TextRange::new(start, attrs[at].syntax().text_range().end());
+                let prefix = model.root.text().slice(prefix).to_string();
+                insert(
+                    start,
+                    format!("{prefix}.{line}\n{}", indent_at(model, start)),
+                )
+            }
+        };
+        Some(Fix {
+            safety: Safety::Safe,
+            description: format!("add a `path` with {}", self.packages[0]),
+            edits: vec![edit],
+        })
+    }
+
     /// Whether one of the packages is on the list; `None` when part of it is unknown.
     fn provides(&self, model: &Model, elems: &[Elem]) -> Option<bool> {
         let mut unknown = false;
@@ -128,4 +238,17 @@ impl Params {
         };
         name == Some(unit.as_str()) && model.defs_under(&option_path(prefix)).next().is_some()
     }
+}
+
+/// Whether the file is a module function taking `pkgs`.
+fn pkgs_in_scope(model: &Model) -> bool {
+    let Some(ast::Expr::Lambda(l)) = ast::Root::cast(model.root.clone()).and_then(|r| r.expr())
+    else {
+        return false;
+    };
+    let Some(ast::Param::Pattern(p)) = l.param() else {
+        return false;
+    };
+    p.pat_entries()
+        .any(|e| e.ident().is_some_and(|i| i.syntax().text() == "pkgs"))
 }
