@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::condition::{Condition, Observed, When};
 use super::{Check, Finding, Template, option_path, params};
+use crate::diagnostic::{Edit, Fix, Safety};
 use crate::model::Model;
 
 pub static TEMPLATE: Template = Template {
@@ -36,6 +37,7 @@ pub static TEMPLATE: Template = Template {
         Ok(Box::new(OptionValue {
             option: p.option,
             within: p.within,
+            replace_with: p.replace_with,
             condition,
         }))
     },
@@ -51,11 +53,13 @@ struct Params {
     #[serde(default)]
     values: Vec<toml::Value>,
     pattern: Option<String>,
+    replace_with: Option<String>,
 }
 
 struct OptionValue {
     option: String,
     within: Option<String>,
+    replace_with: Option<String>,
     condition: Condition,
 }
 
@@ -113,9 +117,18 @@ impl Check for OptionValue {
             let Some(o) = o else { continue };
             if self.condition.fires_on(&o) {
                 let label = format!("`{}` is `{}`", self.option, o.display());
+                let range = model.ev.range(d.value);
+                let fix = self.replace_with.as_ref().map(|text| Fix {
+                    safety: Safety::Safe,
+                    description: format!("set `{}` to `{text}`", self.option),
+                    edits: vec![Edit {
+                        range,
+                        replacement: text.clone(),
+                    }],
+                });
                 out.push(Finding {
-                    fix: None,
-                    range: model.ev.range(d.value),
+                    fix,
+                    range,
                     label,
                     secondary: vec![],
                     vars: vars(o.display()),
