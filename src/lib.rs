@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod docs;
 pub mod fix;
 pub mod lint;
+pub mod lsp;
 pub mod model;
 pub mod render;
 pub mod rules;

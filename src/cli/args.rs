@@ -36,6 +36,11 @@ pub enum Command {
     },
     /// List the templates rules can instantiate, with their parameters.
     Templates,
+    /// Run the language server on stdin/stdout.
+    Lsp {
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
     /// Run the examples of rule files: each bad example must fire its rule, each good one
     /// must not. Without paths, the `rule-dirs` of the configuration.
     TestRules {

@@ -4,6 +4,7 @@
 mod args;
 mod discover;
 mod fixing;
+mod lsp;
 mod sarif;
 mod settings;
 mod test_rules;
@@ -34,6 +35,7 @@ pub fn run() -> ExitCode {
         Some(Command::Check(args)) => check(&args),
         Some(Command::Rules { format, config }) => list_rules(format, &config),
         Some(Command::Explain { rule, config }) => explain(&rule, &config),
+        Some(Command::Lsp { config }) => return lsp::run(&config),
         Some(Command::Templates) => print(docs::templates().as_bytes()).map(|_| ExitCode::SUCCESS),
         Some(Command::TestRules { paths, config }) => test_rules::run(&paths, &config),
     };

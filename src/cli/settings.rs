@@ -76,7 +76,7 @@ pub struct Resolved {
     /// The configuration file's directory (exclusion globs are relative to it).
     pub dir: Option<PathBuf>,
     pub config: Config,
-    pub linter: Linter,
+    pub linter: Arc<Linter>,
 }
 
 impl Resolved {
@@ -89,16 +89,16 @@ impl Resolved {
 }
 
 /// Resolves and caches the configuration of each directory.
-pub struct Settings<'a> {
-    config_args: &'a ConfigArgs,
+pub struct Settings {
+    config_args: ConfigArgs,
     selection: Selection,
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
     by_file: HashMap<Option<PathBuf>, Arc<Resolved>>,
 }
 
-impl<'a> Settings<'a> {
+impl Settings {
     /// Checks the command line's rule options, then resolves configurations lazily.
-    pub fn new(args: &'a CheckArgs) -> Result<Settings<'a>, String> {
+    pub fn new(args: &CheckArgs) -> Result<Settings, String> {
         let mut levels = vec![];
         for s in &args.severity {
             let (rule, level) = s
@@ -114,21 +114,26 @@ impl<'a> Settings<'a> {
             ignore: args.ignore.clone(),
             levels,
         };
-        Ok(Settings {
-            config_args: &args.config,
+        Ok(Settings::with_selection(args.config.clone(), selection))
+    }
+
+    pub fn for_config_args(config_args: &ConfigArgs) -> Settings {
+        Settings::with_selection(config_args.clone(), Selection::default())
+    }
+
+    pub fn with_selection(config_args: ConfigArgs, selection: Selection) -> Settings {
+        Settings {
+            config_args,
             selection,
             by_dir: HashMap::new(),
             by_file: HashMap::new(),
-        })
+        }
     }
 
-    pub fn for_config_args(config_args: &'a ConfigArgs) -> Settings<'a> {
-        Settings {
-            config_args,
-            selection: Selection::default(),
-            by_dir: HashMap::new(),
-            by_file: HashMap::new(),
-        }
+    /// Forgets every configuration read so far.
+    pub fn reload(&mut self) {
+        self.by_dir.clear();
+        self.by_file.clear();
     }
 
     /// The configuration that applies to a file (or, for `None`, to the current directory).
@@ -170,7 +175,7 @@ impl<'a> Settings<'a> {
             return Ok(Resolved {
                 dir: None,
                 config: Config::default(),
-                linter,
+                linter: Arc::new(linter),
             });
         };
         let text = std::fs::read_to_string(file).map_err(|e| {
@@ -215,7 +220,7 @@ impl<'a> Settings<'a> {
         Ok(Resolved {
             dir,
             config,
-            linter,
+            linter: Arc::new(linter),
         })
     }
 }

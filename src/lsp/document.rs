@@ -1,0 +1,129 @@
+//! An open document: its text, version, and conversions between byte offsets (used inside)
+//! and LSP positions in the negotiated encoding (UTF-8 or UTF-16 code units).
+
+use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
+use rnix::{TextRange, TextSize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+pub struct Document {
+    pub text: String,
+    pub version: i32,
+    line_starts: Vec<usize>,
+}
+
+impl Document {
+    pub fn new(text: String, version: i32) -> Document {
+        let mut d = Document {
+            text,
+            version,
+            line_starts: vec![],
+        };
+        d.index();
+        d
+    }
+
+    fn index(&mut self) {
+        self.line_starts = std::iter::once(0)
+            .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+    }
+
+    /// Applies `didChange` events in order; a change without a range replaces the text.
+    pub fn apply(
+        &mut self,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        version: i32,
+        enc: Encoding,
+    ) {
+        for c in changes {
+            match c.range {
+                Some(r) => {
+                    let start = self.offset(r.start, enc);
+                    let end = self.offset(r.end, enc).max(start);
+                    self.text.replace_range(start..end, &c.text);
+                }
+                None => self.text = c.text,
+            }
+            self.index();
+        }
+        self.version = version;
+    }
+
+    /// The byte offset of a position; positions past a line's end or the text's end clamp
+    /// to them, and a position inside a character moves to its start.
+    pub fn offset(&self, p: Position, enc: Encoding) -> usize {
+        let Some(&start) = self.line_starts.get(p.line as usize) else {
+            return self.text.len();
+        };
+        let end = self
+            .line_starts
+            .get(p.line as usize + 1)
+            .map_or(self.text.len(), |e| e - 1);
+        let line = &self.text[start..end.max(start)];
+        let mut units = 0u32;
+        for (i, ch) in line.char_indices() {
+            if units >= p.character {
+                return start + i;
+            }
+            units += match enc {
+                Encoding::Utf8 => ch.len_utf8() as u32,
+                Encoding::Utf16 => ch.len_utf16() as u32,
+            };
+            if units > p.character {
+                return start + i;
+            }
+        }
+        start + line.len()
+    }
+
+    pub fn position(&self, offset: TextSize, enc: Encoding) -> Position {
+        let offset = usize::from(offset).min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let prefix = self.text.get(start..offset).unwrap_or("");
+        let character = match enc {
+            Encoding::Utf8 => prefix.len(),
+            Encoding::Utf16 => prefix.encode_utf16().count(),
+        };
+        Position {
+            line: line as u32,
+            character: character as u32,
+        }
+    }
+
+    pub fn range(&self, r: TextRange, enc: Encoding) -> Range {
+        Range {
+            start: self.position(r.start(), enc),
+            end: self.position(r.end(), enc),
+        }
+    }
+
+    pub fn text_range(&self, r: Range, enc: Encoding) -> TextRange {
+        let start = self.offset(r.start, enc);
+        let end = self.offset(r.end, enc).max(start);
+        TextRange::new(TextSize::from(start as u32), TextSize::from(end as u32))
+    }
+
+    /// The whitespace at the start of line `line` (0-based).
+    pub fn indent(&self, line: usize) -> &str {
+        let start = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let rest = &self.text[start..];
+        &rest[..rest.len() - rest.trim_start_matches([' ', '\t']).len()]
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+}
