@@ -84,6 +84,7 @@ pub mod builtin {
     pub const IO_ERROR: &str = "io-error";
     pub const INTERNAL_ERROR: &str = "internal-error";
     pub const FIX_ERROR: &str = "fix-error";
+    pub const TOO_DEEP: &str = "too-deep";
     pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
     pub const UNKNOWN_RULE: &str = "unknown-rule";
     pub const INVALID_SUPPRESSION: &str = "invalid-suppression";

@@ -141,51 +141,68 @@ pub fn lint_source(text: &str, linter: &Linter) -> Vec<Diagnostic> {
 }
 
 /// Like [`lint_source`], also returning what suppression comments suppressed. A panic
-/// inside becomes an `internal-error` diagnostic instead of ending the run.
+/// while building the model or in a rule becomes an `internal-error` diagnostic naming it.
 pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
-    let parse = rnix::Root::parse(text);
-    let mut out =
-        match panic::catch_unwind(AssertUnwindSafe(|| lint_unguarded(&parse, text, linter))) {
-            Ok(out) => out,
-            Err(payload) => {
-                let what = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".to_string());
-                let diagnostic = Diagnostic {
-                rule: builtin::INTERNAL_ERROR.to_string(),
-                severity: Severity::Error,
-                range: TextRange::empty(TextSize::from(0)),
-                message: format!("internal error while linting this file: {what}"),
-                help: Some(
-                    "this is a bug in nixk8s-lint; please report it with the file that triggers it"
-                        .to_string(),
-                ),
-                labels: vec![],
-                suppressed: None,
-                fix: None,
-            };
-                LintOutput {
-                    diagnostics: vec![diagnostic],
-                    suppressed: vec![],
+    let mut out = LintOutput::default();
+    if let Some(too_deep) = syntax::too_deep(text) {
+        out.diagnostics.push(too_deep);
+        return out;
+    }
+    // A byte order mark is reported, and parsed as whitespace so the rest is still linted.
+    let (text, bom) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (std::borrow::Cow::Owned(format!("   {rest}")), true),
+        None => (std::borrow::Cow::Borrowed(text), false),
+    };
+    let parse = rnix::Root::parse(&text);
+    let mut findings = vec![];
+    match guarded("building the model", || Model::build(&parse.tree())) {
+        Ok(model) => {
+            for rule in linter.enabled() {
+                let what = format!("rule `{}` (template `{}`)", rule.name(), rule.def.template);
+                if let Err(d) = guarded(&what, || rule.run(&model, &mut findings)) {
+                    out.diagnostics.push(d);
                 }
             }
-        };
-    out.diagnostics
-        .extend(syntax::syntax_errors(parse.errors(), TextSize::of(text)));
+        }
+        Err(d) => out.diagnostics.push(d),
+    }
+    let suppressed = apply_suppressions(&parse.syntax(), &text, linter, findings);
+    out.diagnostics.extend(suppressed.diagnostics);
+    out.suppressed = suppressed.suppressed;
+    if bom {
+        out.diagnostics.push(syntax::bom());
+    }
+    out.diagnostics.extend(syntax::syntax_errors(
+        parse.errors(),
+        TextSize::of(text.as_ref()),
+    ));
     out.diagnostics
         .sort_by_key(|d| (d.range.start(), d.range.end()));
     out
 }
 
-fn lint_unguarded(parse: &rnix::Parse<rnix::Root>, text: &str, linter: &Linter) -> LintOutput {
-    let mut findings = vec![];
-    let model = Model::build(&parse.tree());
-    for rule in linter.enabled() {
-        rule.run(&model, &mut findings);
-    }
-    apply_suppressions(&parse.syntax(), text, linter, findings)
+/// Runs `f`, turning a panic into an `internal-error` diagnostic that says what panicked.
+fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let cause = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Diagnostic {
+            rule: builtin::INTERNAL_ERROR.to_string(),
+            severity: Severity::Error,
+            range: TextRange::empty(TextSize::from(0)),
+            message: format!("internal error in {what}: {cause}"),
+            help: Some(
+                "this is a bug in nixk8s-lint; please report it with the file that triggers it"
+                    .to_string(),
+            ),
+            labels: vec![],
+            suppressed: None,
+            fix: None,
+        }
+    })
 }
 
 fn apply_suppressions(

@@ -85,6 +85,97 @@ fn kind_name(k: rnix::SyntaxKind) -> String {
     format!("`{s}`")
 }
 
+/// Nesting deeper than this is refused before parsing: rnix parses recursively (it bounds
+/// the recursion of most expressions itself, but not of lists).
+pub const MAX_NESTING: usize = 1_000;
+/// Attribute paths longer than this are refused before parsing: rnix parses them in
+/// quadratic time.
+pub const MAX_ATTRPATH: usize = 1_000;
+
+/// A `too-deep` diagnostic when the text nests brackets or `let`s deeper than
+/// [`MAX_NESTING`], or writes an attribute path longer than [`MAX_ATTRPATH`]; found with
+/// rnix's (iterative) tokenizer, in linear time.
+pub fn too_deep(text: &str) -> Option<Diagnostic> {
+    use rnix::SyntaxKind::*;
+    // rnix's tokenizer looks ahead over `a.b.c...` for a `/` (a path literal) at every
+    // name, which is quadratic in the run's length: measure such runs on the raw text first.
+    let (mut dots, mut run_start) = (0usize, 0usize);
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'.' => dots += 1,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' | b'\'' => {}
+            _ => {
+                dots = 0;
+                run_start = i + 1;
+            }
+        }
+        if dots > MAX_ATTRPATH {
+            return Some(refusal(
+                run_start,
+                format!("a name with more than {MAX_ATTRPATH} dots; this file is not linted"),
+            ));
+        }
+    }
+    let (mut depth, mut max_depth, mut path, mut max_path) = (0usize, 0usize, 0usize, 0usize);
+    let mut at = 0usize;
+    let mut offset = 0usize;
+    for (kind, token) in rnix::tokenize(text) {
+        match kind {
+            TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START | TOKEN_LET
+            | TOKEN_STRING_START => depth += 1,
+            TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END | TOKEN_IN
+            | TOKEN_STRING_END => depth = depth.saturating_sub(1),
+            TOKEN_DOT => path += 1,
+            TOKEN_WHITESPACE | TOKEN_COMMENT | TOKEN_IDENT => {}
+            _ => path = 0,
+        }
+        if kind == TOKEN_ASSIGN || kind == TOKEN_SEMICOLON {
+            path = 0;
+        }
+        if depth > max_depth || path > max_path {
+            at = offset;
+        }
+        max_depth = max_depth.max(depth);
+        max_path = max_path.max(path);
+        offset += token.len();
+    }
+    let message = if max_depth > MAX_NESTING {
+        format!("nesting is deeper than {MAX_NESTING} levels; this file is not linted")
+    } else if max_path > MAX_ATTRPATH {
+        format!("an attribute path is longer than {MAX_ATTRPATH} names; this file is not linted")
+    } else {
+        return None;
+    };
+    Some(refusal(at.min(text.len()), message))
+}
+
+fn refusal(at: usize, message: String) -> Diagnostic {
+    Diagnostic {
+        rule: builtin::TOO_DEEP.to_string(),
+        severity: Severity::Error,
+        range: TextRange::empty(TextSize::from(at as u32)),
+        message,
+        help: Some("split the expression; no NixOS configuration needs this".to_string()),
+        labels: vec![],
+        suppressed: None,
+        fix: None,
+    }
+}
+
+/// The diagnostic for a UTF-8 byte order mark, which Nix rejects.
+pub fn bom() -> Diagnostic {
+    Diagnostic {
+        rule: builtin::SYNTAX_ERROR.to_string(),
+        severity: Severity::Error,
+        range: TextRange::new(0.into(), 3.into()),
+        message: "the file starts with a byte order mark, which Nix rejects".to_string(),
+        help: Some("save the file as UTF-8 without a BOM".to_string()),
+        labels: vec![],
+        suppressed: None,
+        fix: None,
+    }
+}
+
 /// Maps byte offsets to 1-based lines and columns (columns count Unicode scalar values).
 pub struct LineIndex<'a> {
     text: &'a str,

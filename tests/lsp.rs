@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 struct Builtin(Selection);
 
 impl Workspace for Builtin {
-    fn linter_for(&mut self, _: Option<&Path>) -> Result<Arc<Linter>, String> {
-        Linter::with_selection(RuleSet::builtin(), &self.0).map(Arc::new)
+    fn linter_for(&mut self, _: Option<&Path>) -> Result<Option<Arc<Linter>>, String> {
+        Linter::with_selection(RuleSet::builtin(), &self.0).map(|l| Some(Arc::new(l)))
     }
     fn reload(&mut self) {}
 }
@@ -33,7 +33,7 @@ impl Client {
         let (server_conn, conn) = Connection::memory();
         let server = std::thread::spawn(move || {
             serve(&server_conn, |o: &InitOptions| {
-                Box::new(Builtin(o.selection().unwrap())) as Box<dyn Workspace>
+                Box::new(Builtin(o.selection())) as Box<dyn Workspace>
             })
         });
         let mut c = Client {

@@ -91,6 +91,8 @@ impl Resolved {
 /// Resolves and caches the configuration of each directory.
 pub struct Settings {
     config_args: ConfigArgs,
+    /// Where the selection came from, for its error messages.
+    selection_origin: &'static str,
     selection: Selection,
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
     by_file: HashMap<Option<PathBuf>, Arc<Resolved>>,
@@ -114,16 +116,25 @@ impl Settings {
             ignore: args.ignore.clone(),
             levels,
         };
-        Ok(Settings::with_selection(args.config.clone(), selection))
+        Ok(Settings::with_selection(
+            args.config.clone(),
+            selection,
+            "--select/--ignore/--severity",
+        ))
     }
 
     pub fn for_config_args(config_args: &ConfigArgs) -> Settings {
-        Settings::with_selection(config_args.clone(), Selection::default())
+        Settings::with_selection(config_args.clone(), Selection::default(), "")
     }
 
-    pub fn with_selection(config_args: ConfigArgs, selection: Selection) -> Settings {
+    pub fn with_selection(
+        config_args: ConfigArgs,
+        selection: Selection,
+        selection_origin: &'static str,
+    ) -> Settings {
         Settings {
             config_args,
+            selection_origin,
             selection,
             by_dir: HashMap::new(),
             by_file: HashMap::new(),
@@ -171,7 +182,8 @@ impl Settings {
     fn load(&self, config_file: Option<&Path>) -> Result<Resolved, ConfigError> {
         let Some(file) = config_file else {
             let rules = RuleSet::builtin();
-            let linter = Linter::with_selection(rules, &self.selection).map_err(usage)?;
+            let linter = Linter::with_selection(rules, &self.selection)
+                .map_err(|e| usage(self.selection_origin, e))?;
             return Ok(Resolved {
                 dir: None,
                 config: Config::default(),
@@ -216,7 +228,8 @@ impl Settings {
         selection
             .levels
             .extend(self.selection.levels.iter().cloned());
-        let linter = Linter::with_selection(rules, &selection).map_err(usage)?;
+        let linter = Linter::with_selection(rules, &selection)
+            .map_err(|e| usage(self.selection_origin, e))?;
         Ok(Resolved {
             dir,
             config,
@@ -226,8 +239,8 @@ impl Settings {
 }
 
 /// A command-line rule name that is unknown: not the config file's fault.
-fn usage(message: String) -> ConfigError {
-    let message = format!("--select/--ignore/--severity: {message}");
+fn usage(origin: &str, message: String) -> ConfigError {
+    let message = format!("{origin}: {message}");
     ConfigError {
         file: PathBuf::new(),
         text: String::new(),

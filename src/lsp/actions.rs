@@ -12,11 +12,16 @@ use crate::fix::fix_text;
 
 pub const FIX_ALL: CodeActionKind = CodeActionKind::new("source.fixAll.nixk8s-lint");
 
-/// Diagnostics that are no rule's and cannot be fixed or suppressed.
+/// Diagnostics that comments cannot suppress.
 const NOT_SUPPRESSIBLE: &[&str] = &[
     builtin::SYNTAX_ERROR,
     builtin::IO_ERROR,
     builtin::INTERNAL_ERROR,
+    builtin::FIX_ERROR,
+    builtin::TOO_DEEP,
+    builtin::UNUSED_SUPPRESSION,
+    builtin::UNKNOWN_RULE,
+    builtin::INVALID_SUPPRESSION,
     "config-error",
 ];
 
@@ -29,11 +34,14 @@ impl Server<'_> {
         let (Some(doc), Some(results)) = (self.docs.get(uri), self.results.get(uri)) else {
             return vec![];
         };
+        // `only: ["source"]` asks for `source.fixAll.nixk8s-lint` too; `["quick"]` for nothing.
         let wants = |kind: &CodeActionKind| {
-            p.context
-                .only
-                .as_ref()
-                .is_none_or(|only| only.iter().any(|k| kind.as_str().starts_with(k.as_str())))
+            p.context.only.as_ref().is_none_or(|only| {
+                only.iter().any(|k| {
+                    kind.as_str() == k.as_str()
+                        || kind.as_str().starts_with(&format!("{}.", k.as_str()))
+                })
+            })
         };
         let range = doc.text_range(p.range, self.encoding);
         let mut out = vec![];
@@ -104,7 +112,7 @@ impl Server<'_> {
     /// The whole document replaced by its safely fixed text.
     fn fix_all(&mut self, uri: &Url) -> Option<TextEdit> {
         let path = uri.to_file_path().ok();
-        let linter = self.workspace.linter_for(path.as_deref()).ok()?;
+        let linter = self.workspace.linter_for(path.as_deref()).ok()??;
         let doc = self.docs.get(uri)?;
         let fixed = fix_text(&doc.text, &linter, Safety::Safe);
         if fixed.text == doc.text || !fixed.refused.is_empty() {

@@ -25,8 +25,10 @@ use crate::lint::{Linter, Selection, lint_file};
 
 /// Where the server gets the linter for a document: its nearest configuration.
 pub trait Workspace {
-    /// The linter for a file (`None`: a document with no file path, e.g. `untitled:`).
-    fn linter_for(&mut self, path: Option<&std::path::Path>) -> Result<Arc<Linter>, String>;
+    /// The linter for a file (`path` is `None` for a document with no file, e.g.
+    /// `untitled:`); `Ok(None)` when the configuration excludes the file.
+    fn linter_for(&mut self, path: Option<&std::path::Path>)
+    -> Result<Option<Arc<Linter>>, String>;
     /// Forgets cached configuration (a configuration file changed).
     fn reload(&mut self);
 }
@@ -44,17 +46,35 @@ pub struct InitOptions {
 }
 
 impl InitOptions {
-    pub fn selection(&self) -> Result<Selection, String> {
-        let mut levels = vec![];
-        for (rule, level) in &self.severity {
-            levels.push((rule.clone(), level.parse()?));
-        }
+    /// The rules to run. Severities that do not parse are left out (see [`Self::problems`]).
+    pub fn selection(&self) -> Selection {
+        let mut levels: Vec<_> = self
+            .severity
+            .iter()
+            .filter_map(|(rule, level)| Some((rule.clone(), level.parse().ok()?)))
+            .collect();
         levels.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(Selection {
+        Selection {
             select: self.select.clone(),
             ignore: self.ignore.clone(),
             levels,
-        })
+        }
+    }
+
+    /// What is wrong with the options, for the user to see.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .severity
+            .iter()
+            .filter_map(|(rule, level)| {
+                level
+                    .parse::<crate::rules::Level>()
+                    .err()
+                    .map(|e| format!("severity of `{rule}`: {e}"))
+            })
+            .collect();
+        out.sort();
+        out
     }
 }
 
@@ -67,11 +87,16 @@ pub fn serve(
     let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
     let init: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let encoding = negotiate(&init);
-    let options: InitOptions = init
+    let (options, mut problems) = match init
         .initialization_options
         .clone()
-        .and_then(|o| serde_json::from_value(o).ok())
-        .unwrap_or_default();
+        .map(serde_json::from_value::<InitOptions>)
+    {
+        Some(Ok(o)) => (o, vec![]),
+        Some(Err(e)) => (InitOptions::default(), vec![e.to_string()]),
+        None => (InitOptions::default(), vec![]),
+    };
+    problems.extend(options.problems());
     let result = serde_json::json!({
         "capabilities": capabilities(encoding),
         "serverInfo": { "name": "nixk8s-lint", "version": env!("CARGO_PKG_VERSION") },
@@ -89,6 +114,12 @@ pub fn serve(
         debounce,
         shutdown: false,
     };
+    for p in problems {
+        server.show(
+            MessageType::WARNING,
+            &format!("nixk8s-lint: ignoring part of initializationOptions: {p}"),
+        );
+    }
     if watches_files(&init) {
         server.register_watchers();
     }
@@ -313,7 +344,8 @@ impl Server<'_> {
         };
         let path = uri.to_file_path().ok();
         let diagnostics = match self.workspace.linter_for(path.as_deref()) {
-            Ok(linter) => lint_file(&doc.text, &linter).diagnostics,
+            Ok(Some(linter)) => lint_file(&doc.text, &linter).diagnostics,
+            Ok(None) => vec![],
             Err(e) => vec![config_error(e)],
         };
         let version = doc.version;
@@ -400,6 +432,14 @@ impl Server<'_> {
         self.send(Notification::new(n::LogMessage::METHOD.to_string(), params).into());
     }
 
+    fn show(&self, typ: MessageType, message: &str) {
+        let params = ShowMessageParams {
+            typ,
+            message: message.to_string(),
+        };
+        self.send(Notification::new(n::ShowMessage::METHOD.to_string(), params).into());
+    }
+
     fn reply(&self, resp: Response) {
         self.send(resp.into());
     }
@@ -431,9 +471,9 @@ fn config_error(message: String) -> LintDiagnostic {
         rule: "config-error".to_string(),
         severity: Severity::Error,
         range: rnix::TextRange::empty(0.into()),
-        message: format!("the configuration for this file is invalid: {message}"),
+        message: format!("nixk8s-lint cannot lint this file: {message}"),
         help: Some(
-            "fix nixk8s-lint.toml; `nixk8s-lint check` on the command line shows where".to_string(),
+            "fix the configuration; `nixk8s-lint check FILE` shows the same error".to_string(),
         ),
         labels: vec![],
         suppressed: None,

@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Latency of `nixk8s-lint lsp` on a large file (a benchmark, not a test).
+
+Generates a ~5,000-line NixOS module with Kubernetes idioms (let bindings, `with pkgs;`,
+`lib.mkIf`, `lib.mkMerge`, string interpolation, `escapeShellArgs`, systemd units running
+kubelet, tmpfiles settings, kubeconfigs, planted pitfalls), opens it, then sends didChange
+edits one at a time and measures the time from sending each to receiving the
+publishDiagnostics for its version. Prints median and p90 in milliseconds.
+
+    python3 scripts/lsp-bench.py [--lines 5000] [--changes 30] [--debounce-ms N]
+
+The server is $NIXK8S_LINT_BIN (relative to the repository root), else target/debug/nixk8s-lint;
+`cargo build --release` and NIXK8S_LINT_BIN=target/release/nixk8s-lint measure an optimised
+build. Needs only the Python standard library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import queue
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+
+
+def frame(obj) -> bytes:
+    body = json.dumps(obj).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def node_block(i: int) -> str:
+    """About 60 lines: one worker's units, configs and a few planted pitfalls now and then."""
+    mdns = i % 25 == 7  # a `.local` API server now and then
+    missing_mount = i % 20 == 3  # a kubelet unit without util-linux now and then
+    path = "[ iptables iproute2 ethtool conntrack-tools socat ]" if missing_mount else "[ iptables iproute2 util-linux socat ]"
+    server = "https://cp.local:6443" if mdns else "https://cp1.k8s.internal:6443"
+    return f'''
+    # --- worker {i} ---------------------------------------------------------------
+    (lib.mkIf (cfg.workers ? "w{i}") (let
+      name = "w{i}";
+      nodeIP = "10.42.{i // 250}.{i % 250 + 1}";
+      kubeconfig{i} = pkgs.writeText "kubelet-w{i}.kubeconfig" (builtins.toJSON {{
+        apiVersion = "v1";
+        kind = "Config";
+        clusters = [ {{ name = "homelab"; cluster = {{ server = "{server}"; certificate-authority = "${{pki}}/ca.pem"; }}; }} ];
+        users = [ {{ name = "kubelet"; user = {{ client-certificate = "${{pki}}/w{i}.pem"; client-key = "${{pki}}/w{i}-key.pem"; }}; }} ];
+        contexts = [ {{ name = "default"; context = {{ cluster = "homelab"; user = "kubelet"; }}; }} ];
+        current-context = "default";
+      }});
+      flags{i} = [
+        "--kubeconfig=${{kubeconfig{i}}}"
+        "--config=${{kubeletConfig}}"
+        "--container-runtime-endpoint=unix:///run/containerd/containerd.sock"
+        "--node-ip=${{nodeIP}}"
+        "--hostname-override=${{name}}.k8s.internal"
+        "--node-labels=homelab/worker=w{i},topology.kubernetes.io/zone=z{i % 3}"
+      ];
+    in {{
+      systemd.services."k8s-kubelet-w{i}" = {{
+        description = "Kubernetes Kubelet (w{i})";
+        wantedBy = [ "multi-user.target" ];
+        after = [ "containerd.service" "network-online.target" ];
+        wants = [ "network-online.target" ];
+        path = with pkgs; {path};
+        serviceConfig = {{
+          ExecStart = "${{pkgs.kubernetes}}/bin/kubelet ${{lib.escapeShellArgs flags{i}}}";
+          Restart = "always";
+          RestartSec = "10s";
+          Slice = "kubernetes.slice";
+        }};
+      }};
+      systemd.services."k8s-proxy-w{i}" = {{
+        description = "kube-proxy (w{i})";
+        wantedBy = [ "multi-user.target" ];
+        path = [ pkgs.iptables pkgs.conntrack-tools ];
+        serviceConfig.ExecStart = lib.concatStringsSep " " [
+          "${{pkgs.kubernetes}}/bin/kube-proxy"
+          "--hostname-override=${{name}}"
+          "--cluster-cidr=10.244.0.0/16"
+        ];
+      }};
+      systemd.tmpfiles.settings."10-k8s-w{i}" = {{
+        "/var/lib/kubelet/w{i}".d = {{ user = "root"; group = "root"; mode = "0750"; }};
+        "/var/log/pods/w{i}".d = {{ user = "root"; group = "root"; mode = "0755"; }};
+      }};
+      networking.hosts."${{nodeIP}}" = [ "${{name}}.k8s.internal" ];
+      environment.etc."kubernetes/w{i}/labels".text = ''
+        worker=w{i}
+        zone=z{i % 3}
+      '';
+    }}))
+'''
+
+
+def generate(lines: int) -> str:
+    head = '''{ config, lib, pkgs, ... }:
+
+let
+  cfg = config.homelab.k8s;
+  pki = "/var/lib/kubernetes/pki";
+  kubeletConfig = pkgs.writeText "kubelet-config.json" (builtins.toJSON {
+    apiVersion = "kubelet.config.k8s.io/v1beta1";
+    kind = "KubeletConfiguration";
+    cgroupDriver = "systemd";
+    clusterDNS = [ "10.96.0.10" ];
+  });
+in
+{
+  options.homelab.k8s.workers = lib.mkOption { type = lib.types.attrs; default = { }; };
+
+  config = lib.mkMerge [
+    {
+      services.kubernetes.apiserver = {
+        enable = true;
+        authorizationMode = [ "Node" "RBAC" ];
+        advertiseAddress = "10.42.0.1";
+      };
+      services.kubernetes.masterAddress = "cp1.k8s.internal";
+    }
+'''
+    tail = "  ];\n}\n"
+    body, i = [], 0
+    while (head + "".join(body) + tail).count("\n") < lines:
+        body.append(node_block(i))
+        i += 1
+    return head + "".join(body) + tail
+
+
+class Server:
+    def __init__(self, binary: pathlib.Path, options: dict):
+        self.proc = subprocess.Popen([str(binary), "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.inbox: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                   "params": {"processId": os.getpid(), "rootUri": None, "initializationOptions": options,
+                              "capabilities": {"general": {"positionEncodings": ["utf-16"]}}}})
+        self.wait(lambda m: m.get("id") == 1)
+        self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+
+    def _read(self):
+        out = self.proc.stdout
+        while True:
+            length = None
+            while True:
+                line = out.readline()
+                if not line:
+                    return
+                if line == b"\r\n":
+                    break
+                k, _, v = line.decode().partition(":")
+                if k.lower() == "content-length":
+                    length = int(v)
+            msg = json.loads(out.read(length))
+            self.inbox.put((time.perf_counter(), msg))
+
+    def send(self, msg):
+        self.proc.stdin.write(frame(msg))
+        self.proc.stdin.flush()
+
+    def wait(self, pred, timeout=120.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            at, msg = self.inbox.get(timeout=max(0.0, deadline - time.monotonic()))
+            if pred(msg):
+                return at, msg
+
+    def stop(self):
+        self.send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+        self.wait(lambda m: m.get("id") == 2)
+        self.send({"jsonrpc": "2.0", "method": "exit"})
+        return self.proc.wait(10)
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    k = (len(xs) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lines", type=int, default=5000)
+    ap.add_argument("--changes", type=int, default=30)
+    ap.add_argument("--debounce-ms", type=int, default=None, help="initializationOptions.debounceMs (server default: 10)")
+    args = ap.parse_args()
+
+    env_bin = pathlib.Path(os.environ.get("NIXK8S_LINT_BIN", "target/debug/nixk8s-lint"))
+    binary = env_bin if env_bin.is_absolute() else REPO / env_bin
+    if not binary.is_file():
+        print(f"no server at {binary}: run cargo build or set NIXK8S_LINT_BIN", file=sys.stderr)
+        return 2
+
+    text = generate(args.lines)
+    lines = text.split("\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = pathlib.Path(tmp) / "cluster.nix"
+        path.write_text(text)
+        uri = path.as_uri()
+        options = {} if args.debounce_ms is None else {"debounceMs": args.debounce_ms}
+        server = Server(binary, options)
+
+        def published(version):
+            return lambda m: (m.get("method") == "textDocument/publishDiagnostics"
+                              and m["params"]["uri"] == uri and m["params"]["version"] == version)
+
+        t0 = time.perf_counter()
+        server.send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                     "params": {"textDocument": {"uri": uri, "languageId": "nix", "version": 1, "text": text}}})
+        at, msg = server.wait(published(1))
+        open_ms = (at - t0) * 1000
+        findings = len(msg["params"]["diagnostics"])
+
+        # Edits spread over the file: type a character into a description string, then remove it.
+        targets = [i for i, l in enumerate(lines) if 'description = "Kubernetes Kubelet' in l]
+        latencies = []
+        for n in range(args.changes):
+            version = n + 2
+            line = targets[(n // 2 * 7) % len(targets)]
+            col = lines[line].index('"') + 1
+            if n % 2 == 0:
+                change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}
+            else:
+                change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}}, "text": ""}
+            t0 = time.perf_counter()
+            server.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                         "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})
+            at, msg = server.wait(published(version))
+            latencies.append((at - t0) * 1000)
+            assert len(msg["params"]["diagnostics"]) == findings, "the edits should not change the findings"
+        code = server.stop()
+
+    print(f"server: {binary.relative_to(REPO) if binary.is_relative_to(REPO) else binary}")
+    print(f"file: {len(lines)} lines, {len(text.encode())} bytes, {findings} findings")
+    print(f"didOpen → publishDiagnostics: {open_ms:.1f} ms")
+    print(f"didChange → publishDiagnostics ({len(latencies)} changes, debounce "
+          f"{'10 (default)' if args.debounce_ms is None else args.debounce_ms} ms): "
+          f"median {statistics.median(latencies):.1f} ms, p90 {pct(latencies, 0.9):.1f} ms, "
+          f"min {min(latencies):.1f} ms, max {max(latencies):.1f} ms")
+    print(f"server exit code after shutdown/exit: {code}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
