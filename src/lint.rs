@@ -160,11 +160,11 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
             for rule in linter.enabled() {
                 let what = format!("rule `{}` (template `{}`)", rule.name(), rule.def.template);
                 if let Err(d) = guarded(&what, || rule.run(&model, &mut findings)) {
-                    out.diagnostics.push(d);
+                    out.diagnostics.push(*d);
                 }
             }
         }
-        Err(d) => out.diagnostics.push(d),
+        Err(d) => out.diagnostics.push(*d),
     }
     let suppressed = apply_suppressions(&parse.syntax(), &text, linter, findings);
     out.diagnostics.extend(suppressed.diagnostics);
@@ -182,14 +182,14 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
 }
 
 /// Runs `f`, turning a panic into an `internal-error` diagnostic that says what panicked.
-fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
     panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         let cause = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_string());
-        Diagnostic {
+        Box::new(Diagnostic {
             rule: builtin::INTERNAL_ERROR.to_string(),
             severity: Severity::Error,
             range: TextRange::empty(TextSize::from(0)),
@@ -201,7 +201,7 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
             labels: vec![],
             suppressed: None,
             fix: None,
-        }
+        })
     })
 }
 

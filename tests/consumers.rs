@@ -951,13 +951,19 @@ fn try_repo(test: &str, tool_path: &Path, home_var: &str) {
                 cmd.env_remove(&*k);
             }
         }
-        // Isolated from the user's hook cache. CARGO_TARGET_DIR shares the build of
-        // `cargo install --path .` between pre-commit and prek and across runs; the hook's
-        // environment is still created and installed anew.
-        cmd.env(home_var, tmp.path().join("home")).env(
-            "CARGO_TARGET_DIR",
-            root().join("target/test-tools/hook-build"),
-        );
+        // Isolated from the user's hook cache (try-repo also installs the hook into a store
+        // of its own, every time). CARGO_TARGET_DIR keeps the dependencies built by
+        // `cargo install --path .` across runs, and the profile settings cut the build of
+        // the linter itself from minutes (the release profile's LTO) to about one: what is
+        // tested is how the hook is built and run, not how fast the binary is.
+        cmd.env(home_var, tmp.path().join("home"))
+            .env(
+                "CARGO_TARGET_DIR",
+                root().join("target/test-tools/hook-build"),
+            )
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+            .env("CARGO_PROFILE_RELEASE_LTO", "off")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256");
         let out = cmd.output().expect("run try-repo");
         let all = format!(
             "{}{}",
