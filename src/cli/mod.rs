@@ -193,13 +193,13 @@ fn read_input(input: &Input, args: &CheckArgs) -> Result<(String, String), FileR
                 Err(e) => (name, Err(e.to_string())),
             }
         }
-        Input::File(p) => (
-            p.display().to_string(),
-            std::fs::read(p).map_err(|e| e.to_string()),
-        ),
+        Input::File(p) => (p.display().to_string(), read_regular(p)),
         Input::Error(p, e) => (p.display().to_string(), Err(e.clone())),
     };
     match bytes.map(String::from_utf8) {
+        Ok(Ok(text)) if text.contains('\0') => {
+            Err(io_error(path, "contains NUL bytes: it is not a Nix text file".to_string()))
+        }
         Ok(Ok(text)) => Ok((path, text)),
         Ok(Err(e)) => {
             let at = e.utf8_error().valid_up_to();
@@ -210,6 +210,16 @@ fn read_input(input: &Input, args: &CheckArgs) -> Result<(String, String), FileR
         }
         Err(e) => Err(io_error(path, format!("cannot be read: {e}"))),
     }
+}
+
+/// Reads a regular file; a FIFO, socket or device is refused rather than read (a FIFO
+/// would block the run).
+fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("is not a regular file".to_string());
+    }
+    std::fs::read(path).map_err(|e| e.to_string())
 }
 
 fn io_error(path: String, reason: String) -> FileReport {

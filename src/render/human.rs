@@ -20,13 +20,30 @@ pub fn render(reports: &[FileReport], color: bool) -> Vec<u8> {
     for r in reports {
         let file = SimpleFile::new(r.path.as_str(), r.text.as_str());
         for d in &r.diagnostics {
-            term::emit_to_write_style(&mut buf, &config, &file, &convert(d, r.text.is_empty()))
-                .expect("rendering into memory");
+            let mut cs = convert(d, r.text.is_empty() || on_long_line(&r.text, d));
+            if cs.labels.is_empty() && !r.text.is_empty() {
+                // No snippet (the line is too long to print): say where instead.
+                let (line, column) = crate::syntax::LineIndex::new(&r.text).position(d.range.start());
+                cs.notes.insert(0, format!("at {}:{line}:{column}", r.path));
+            }
+            term::emit_to_write_style(&mut buf, &config, &file, &cs).expect("rendering into memory");
         }
     }
     let mut out = buf.into_inner();
     out.extend_from_slice(summary(reports).as_bytes());
     out
+}
+
+/// Lines longer than this are not printed as snippets (a minified 1 MB line would be).
+const MAX_SNIPPET_LINE: usize = 1_000;
+
+fn on_long_line(text: &str, d: &Diagnostic) -> bool {
+    d.labels.iter().map(|l| l.range).chain([d.range]).any(|r| {
+        let at = usize::from(r.start()).min(text.len());
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        end - start > MAX_SNIPPET_LINE
+    })
 }
 
 fn convert(d: &Diagnostic, no_source: bool) -> CsDiagnostic<()> {
