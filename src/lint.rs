@@ -166,6 +166,7 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
         }
         Err(d) => out.diagnostics.push(*d),
     }
+    drop_findings_in_broken_code(&parse, &mut findings);
     let suppressed = apply_suppressions(&parse.syntax(), &text, linter, findings);
     out.diagnostics.extend(suppressed.diagnostics);
     out.suppressed = suppressed.suppressed;
@@ -179,6 +180,48 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
     out.diagnostics
         .sort_by_key(|d| (d.range.start(), d.range.end()));
     out
+}
+
+/// Drops findings inside a binding that holds a syntax error: what the parser recovered
+/// there is a guess, and findings must not be invented from it.
+fn drop_findings_in_broken_code(parse: &rnix::Parse<rnix::Root>, findings: &mut Vec<Diagnostic>) {
+    use rnix::ParseError as E;
+    let root = parse.syntax();
+    let end = root.text_range().end();
+    let broken: Vec<TextRange> = parse
+        .errors()
+        .iter()
+        .map(|e| match e {
+            E::Unexpected(r)
+            | E::UnexpectedExtra(r)
+            | E::UnexpectedWanted(_, r, _)
+            | E::UnexpectedDoubleBind(r) => r.start(),
+            E::DuplicatedArgs(r, _) => r.start(),
+            _ => end,
+        })
+        .filter_map(|at| {
+            let mut token = root
+                .token_at_offset(at)
+                .left_biased()
+                .or_else(|| root.last_token())?;
+            // The last real token before the error (trailing whitespace may sit outside).
+            while matches!(
+                token.kind(),
+                rnix::SyntaxKind::TOKEN_WHITESPACE | rnix::SyntaxKind::TOKEN_COMMENT
+            ) {
+                token = token.prev_token()?;
+            }
+            let binding = token
+                .parent_ancestors()
+                .find(|n| n.kind() == rnix::SyntaxKind::NODE_ATTRPATH_VALUE)?;
+            Some(binding.text_range())
+        })
+        .collect();
+    findings.retain(|f| {
+        !broken
+            .iter()
+            .any(|b| b.contains_range(f.range) || f.range.contains_range(*b))
+    });
 }
 
 /// Runs `f`, turning a panic into an `internal-error` diagnostic that says what panicked.

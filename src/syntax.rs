@@ -28,9 +28,10 @@ pub fn syntax_errors(errors: &[ParseError], len: TextSize) -> Vec<Diagnostic> {
                 ParseError::DuplicatedArgs(r, name) => {
                     (*r, format!("argument `{name}` is declared twice"))
                 }
-                ParseError::RecursionLimitExceeded => {
-                    (eof, "nesting too deep to parse".to_string())
-                }
+                ParseError::RecursionLimitExceeded => (
+                    eof,
+                    "nesting is too deep to parse; the rest of the file is not linted".to_string(),
+                ),
                 _ => (eof, e.to_string()),
             };
             Diagnostic {

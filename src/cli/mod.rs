@@ -197,9 +197,10 @@ fn read_input(input: &Input, args: &CheckArgs) -> Result<(String, String), FileR
         Input::Error(p, e) => (p.display().to_string(), Err(e.clone())),
     };
     match bytes.map(String::from_utf8) {
-        Ok(Ok(text)) if text.contains('\0') => {
-            Err(io_error(path, "contains NUL bytes: it is not a Nix text file".to_string()))
-        }
+        Ok(Ok(text)) if text.contains('\0') => Err(io_error(
+            path,
+            "contains NUL bytes: it is not a Nix text file".to_string(),
+        )),
         Ok(Ok(text)) => Ok((path, text)),
         Ok(Err(e)) => {
             let at = e.utf8_error().valid_up_to();

@@ -23,10 +23,12 @@ pub fn render(reports: &[FileReport], color: bool) -> Vec<u8> {
             let mut cs = convert(d, r.text.is_empty() || on_long_line(&r.text, d));
             if cs.labels.is_empty() && !r.text.is_empty() {
                 // No snippet (the line is too long to print): say where instead.
-                let (line, column) = crate::syntax::LineIndex::new(&r.text).position(d.range.start());
+                let (line, column) =
+                    crate::syntax::LineIndex::new(&r.text).position(d.range.start());
                 cs.notes.insert(0, format!("at {}:{line}:{column}", r.path));
             }
-            term::emit_to_write_style(&mut buf, &config, &file, &cs).expect("rendering into memory");
+            term::emit_to_write_style(&mut buf, &config, &file, &cs)
+                .expect("rendering into memory");
         }
     }
     let mut out = buf.into_inner();
