@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
+use std::time::{Duration, Instant};
 
 use rnix::{TextRange, TextSize};
 
@@ -53,6 +54,23 @@ pub struct Linter {
 pub struct LintOutput {
     pub diagnostics: Vec<Diagnostic>,
     pub suppressed: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+/// Time spent in each phase of linting one file (`--timings`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    pub parse: Duration,
+    pub model: Duration,
+    pub checks: Duration,
+}
+
+impl std::ops::AddAssign for Timings {
+    fn add_assign(&mut self, o: Timings) {
+        self.parse += o.parse;
+        self.model += o.model;
+        self.checks += o.checks;
+    }
 }
 
 impl Linter {
@@ -153,13 +171,22 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
         Some(rest) => (std::borrow::Cow::Owned(format!("   {rest}")), true),
         None => (std::borrow::Cow::Borrowed(text), false),
     };
+    let clock = Instant::now();
     let parse = rnix::Root::parse(&text);
+    out.timings.parse = clock.elapsed();
     let mut findings = vec![];
-    match guarded("building the model", || Model::build(&parse.tree())) {
+    let clock = Instant::now();
+    let model = guarded(
+        || "building the model".to_string(),
+        || Model::build(&parse.tree()),
+    );
+    out.timings.model = clock.elapsed();
+    let clock = Instant::now();
+    match model {
         Ok(model) => {
             for rule in linter.enabled() {
-                let what = format!("rule `{}` (template `{}`)", rule.name(), rule.def.template);
-                if let Err(d) = guarded(&what, || rule.run(&model, &mut findings)) {
+                let what = || format!("rule `{}` (template `{}`)", rule.name(), rule.def.template);
+                if let Err(d) = guarded(what, || rule.run(&model, &mut findings)) {
                     out.diagnostics.push(*d);
                 }
             }
@@ -179,6 +206,7 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
     ));
     out.diagnostics
         .sort_by_key(|d| (d.range.start(), d.range.end()));
+    out.timings.checks = clock.elapsed();
     out
 }
 
@@ -225,7 +253,7 @@ fn drop_findings_in_broken_code(parse: &rnix::Parse<rnix::Root>, findings: &mut 
 }
 
 /// Runs `f`, turning a panic into an `internal-error` diagnostic that says what panicked.
-fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
+fn guarded<T>(what: impl FnOnce() -> String, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
     panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         let cause = payload
             .downcast_ref::<&str>()
@@ -236,7 +264,7 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
             rule: builtin::INTERNAL_ERROR.to_string(),
             severity: Severity::Error,
             range: TextRange::empty(TextSize::from(0)),
-            message: format!("internal error in {what}: {cause}"),
+            message: format!("internal error in {}: {cause}", what()),
             help: Some(
                 "this is a bug in nixk8s-lint; please report it with the file that triggers it"
                     .to_string(),

@@ -35,6 +35,9 @@ pub struct Malformed {
 
 /// Finds the directives of a file.
 pub fn directives(root: &SyntaxNode, text: &str) -> (Vec<Directive>, Vec<Malformed>) {
+    if !text.contains(PREFIX) {
+        return (vec![], vec![]);
+    }
     let index = LineIndex::new(text);
     let mut out = vec![];
     let mut bad = vec![];

@@ -116,6 +116,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub diff: bool,
 
+    /// Print where the time went (walk+read, parse, model, checks, render) to stderr.
+    #[arg(long)]
+    pub timings: bool,
+
     /// Also show findings suppressed by comments, with the reasons given.
     #[arg(long)]
     pub show_suppressed: bool,

@@ -13,6 +13,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use rayon::prelude::*;
@@ -21,6 +22,7 @@ use rnix::{TextRange, TextSize};
 use args::{CheckArgs, Cli, ColorChoice, Command, Format, ListFormat};
 pub use discover::Input;
 use nixk8s_lint::diagnostic::builtin;
+use nixk8s_lint::lint::Timings;
 use nixk8s_lint::render::{self, FileReport};
 use nixk8s_lint::{Diagnostic, Severity, docs, lint_file};
 pub use settings::{ConfigError, Resolved, Settings};
@@ -53,6 +55,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
     } else {
         args.paths.clone()
     };
+    let started = Instant::now();
     for input in discover::inputs(&paths) {
         let path = match &input {
             Input::Stdin => args.stdin_filename.as_deref().map(Path::new),
@@ -78,6 +81,12 @@ fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
             .map(|(i, r)| lint_input(i, args, r))
             .collect()
     });
+    let mut timings = Timings::default();
+    let mut read = Duration::ZERO;
+    for o in &outcomes {
+        timings += o.timings;
+        read += o.read;
+    }
     let (mut reports, fixes): (Vec<FileReport>, Vec<fixing::FileFix>) =
         outcomes.into_iter().map(|o| (o.report, o.fix)).unzip();
     if args.diff {
@@ -115,6 +124,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
             .iter_mut()
             .for_each(|r| r.diagnostics.retain(|d| d.suppressed.is_none()));
     }
+    let render_clock = Instant::now();
     let out = if args.statistics {
         render::statistics(&reports, matches!(args.format, Format::Json))
     } else {
@@ -129,6 +139,15 @@ fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
             Format::Sarif => sarif::render(&reports, &inputs).into_bytes(),
         }
     };
+    if args.timings {
+        print_timings(
+            started.elapsed(),
+            read,
+            timings,
+            render_clock.elapsed(),
+            reports.len(),
+        );
+    }
     match &args.output {
         Some(file) => std::fs::write(file, &out)
             .map_err(|e| plain_error(format!("cannot write `{}`: {e}", file.display())))?,
@@ -147,15 +166,22 @@ fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
 struct Outcome {
     report: FileReport,
     fix: fixing::FileFix,
+    timings: Timings,
+    read: Duration,
 }
 
 fn lint_input(input: &Input, args: &CheckArgs, resolved: &Resolved) -> Outcome {
-    let (path, text) = match read_input(input, args) {
+    let clock = Instant::now();
+    let read = read_input(input, args);
+    let read_time = clock.elapsed();
+    let (path, text) = match read {
         Ok(read) => read,
         Err(report) => {
             return Outcome {
                 report,
                 fix: Default::default(),
+                timings: Timings::default(),
+                read: read_time,
             };
         }
     };
@@ -170,6 +196,8 @@ fn lint_input(input: &Input, args: &CheckArgs, resolved: &Resolved) -> Outcome {
     diagnostics.extend(fix.errors.iter().cloned());
     diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
     Outcome {
+        timings: out.timings,
+        read: read_time,
         report: FileReport {
             path,
             text,
@@ -221,6 +249,24 @@ fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
         return Err("is not a regular file".to_string());
     }
     std::fs::read(path).map_err(|e| e.to_string())
+}
+
+/// `--timings`: where the time went, on stderr. Per-file phases are summed over the worker
+/// threads, so they can add up to more than the wall time.
+fn print_timings(wall: Duration, read: Duration, t: Timings, render: Duration, files: usize) {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let threads = rayon::current_num_threads();
+    eprintln!("timings ({files} files, {threads} threads; per-file phases summed over threads):");
+    for (phase, d) in [
+        ("walk+read", read),
+        ("parse", t.parse),
+        ("model", t.model),
+        ("checks", t.checks),
+        ("render", render),
+    ] {
+        eprintln!("  {phase:<10} {:>9.1} ms", ms(d));
+    }
+    eprintln!("  {:<10} {:>9.1} ms", "wall", ms(wall));
 }
 
 fn io_error(path: String, reason: String) -> FileReport {
