@@ -83,12 +83,7 @@ impl Linter {
     /// The rules of `rules` that `selection` enables, at the severities it sets. Fails with
     /// the first unknown rule name.
     pub fn with_selection(rules: RuleSet, selection: &Selection) -> Result<Linter, String> {
-        let known: Vec<String> = rules
-            .rules
-            .iter()
-            .map(|r| r.name().to_string())
-            .chain(META.iter().map(|m| m.0.to_string()))
-            .collect();
+        let known = rules.known_names();
         let names = selection
             .select
             .iter()

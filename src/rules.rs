@@ -423,6 +423,16 @@ impl RuleSet {
         RuleSet { rules }
     }
 
+    /// Every name a selection or suppression may use: the rules and the suppression checks.
+    pub fn known_names(&self) -> Vec<String> {
+        let meta = crate::lint::META.iter().map(|m| m.0.to_string());
+        self.rules
+            .iter()
+            .map(|r| r.name().to_string())
+            .chain(meta)
+            .collect()
+    }
+
     pub fn get(&self, name: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.name() == name)
     }

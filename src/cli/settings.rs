@@ -11,7 +11,6 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::Buffer};
 
 use nixk8s_lint::config::{Config, FILE_NAMES};
-use nixk8s_lint::lint::META;
 use nixk8s_lint::rules::{self, Level, Rule, RuleSet, RuleSpans};
 use nixk8s_lint::{Linter, Selection};
 
@@ -202,12 +201,7 @@ impl Settings {
             .map_err(|e| ConfigError::at(file, &text, Some(e.span), e.message))?;
         let dir = normalize(file).parent().map(Path::to_path_buf);
         let rules = load_rules(file, &text, &config)?;
-        let known: Vec<String> = rules
-            .rules
-            .iter()
-            .map(|r| r.name().to_string())
-            .chain(META.iter().map(|m| m.0.to_string()))
-            .collect();
+        let known = rules.known_names();
         let mut selection = Selection {
             levels: vec![],
             ..self.selection.clone()
