@@ -414,11 +414,6 @@ fn sarif_validates_against_the_official_schema() {
 }
 
 #[test]
-#[ignore = "BUG: a file outside the repository root (the git work tree around the current \
-            directory) gets the SARIF uri `//tmp/x/a.nix` with uriBaseId %SRCROOT%: a \
-            network-path reference (host `tmp`), not a path. Repro: in a git checkout, \
-            nixk8s-lint --format sarif /tmp/x/a.nix | grep '\"uri\"'; expected an absolute \
-            `file:///tmp/x/a.nix` without uriBaseId"]
 fn sarif_uri_of_a_file_outside_the_repository() {
     let dir = TempDir::new("sarif-outside");
     let file = dir.write("a.nix", PITFALL);
@@ -680,9 +675,6 @@ fn concise_output_is_parsed_by_vim_errorformat() {
 }
 
 #[test]
-#[ignore = "BUG: --format concise keeps a CR of a message: a message with CR LF prints as \
-            `...\\r ...` on one line (repro: a user rule with message = \"a\\r\\nb\"; \
-            nixk8s-lint --format concise | od -c); github escapes it as %0D"]
 fn concise_lines_have_no_carriage_return() {
     let misc = misc_repo(ODD_MESSAGE);
     let out = lint(misc.path(), &["--format", "concise", "hosts"]);
@@ -822,11 +814,6 @@ fn github_annotations_escape_and_parse_back() {
 }
 
 #[test]
-#[ignore = "BUG: with --show-suppressed, --format github and concise print a suppressed finding \
-            exactly like an active one (github: a ::warning annotation on the PR); human says \
-            `suppressed by a comment`, json has `suppressed`, sarif `suppressions`. Repro: \
-            printf '{ services.kubernetes.masterAddress = \"a.local\"; # nixk8s-lint: ignore[mdns-hostname] ok\\n}' \
-            > a.nix; nixk8s-lint --show-suppressed --format github a.nix"]
 fn show_suppressed_marks_suppressed_findings_in_github_and_concise() {
     let misc = misc_repo(ODD_MESSAGE);
     for format in ["github", "concise"] {

@@ -106,12 +106,21 @@ fn repo_root() -> PathBuf {
 }
 
 fn relative_uri(root: &Path, path: &str) -> String {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| PathBuf::from(path));
-    let rel = abs.strip_prefix(root).map(Path::to_path_buf).unwrap_or(abs);
+    let abs = super::settings::normalize(Path::new(path));
+    let (rel, outside) = match abs.strip_prefix(root) {
+        Ok(rel) => (rel.to_path_buf(), false),
+        Err(_) => (abs.clone(), true),
+    };
     let text = rel
         .components()
+        .filter(|c| !matches!(c, std::path::Component::RootDir))
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/");
-    utf8_percent_encode(&text, PATH).to_string()
+    let encoded = utf8_percent_encode(&text, PATH).to_string();
+    if outside {
+        format!("file:///{encoded}")
+    } else {
+        encoded
+    }
 }

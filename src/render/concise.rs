@@ -7,7 +7,10 @@ pub fn render(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for l in located(reports) {
         let d = l.diagnostic;
-        let message = d.message.replace('\n', " ");
+        let mut message = d.message.replace(['\r', '\n'], " ");
+        if d.suppressed.is_some() {
+            message.push_str(" (suppressed)");
+        }
         out.push_str(&format!(
             "{}:{}:{}: {}[{}] {message}\n",
             l.path, l.line, l.column, d.severity, d.rule

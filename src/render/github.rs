@@ -7,7 +7,9 @@ pub fn render(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for l in located(reports) {
         let d = l.diagnostic;
+        // A suppressed finding (`--show-suppressed`) is a notice, not a live annotation.
         let command = match d.severity {
+            _ if d.suppressed.is_some() => "notice",
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "notice",
@@ -23,7 +25,10 @@ pub fn render(reports: &[FileReport]) -> String {
             props.push(format!("endColumn={}", l.end_column));
         }
         props.push(format!("title={}", property(&d.rule)));
-        let mut message = d.message.clone();
+        let mut message = match &d.suppressed {
+            Some(_) => format!("(suppressed) {}", d.message),
+            None => d.message.clone(),
+        };
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(help);

@@ -113,7 +113,8 @@ struct Physical {
 #[serde(rename_all = "camelCase")]
 struct Artifact {
     uri: String,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -123,6 +124,11 @@ struct Region {
     start_column: usize,
     end_line: usize,
     end_column: usize,
+}
+
+/// Relative URIs are relative to the repository root; a file outside it has a `file:` URI.
+fn base_id(uri: &str) -> Option<&'static str> {
+    (!uri.starts_with("file:")).then_some("%SRCROOT%")
 }
 
 fn level(s: Severity) -> &'static str {
@@ -173,7 +179,7 @@ pub fn render(
             let d = l.diagnostic;
             let uri = uri_of(l.path);
             let physical = |line, column, end_line, end_column| Physical {
-                artifact_location: Artifact { uri: uri.clone(), uri_base_id: "%SRCROOT%" },
+                artifact_location: Artifact { uri: uri.clone(), uri_base_id: base_id(&uri) },
                 region: Region { start_line: line, start_column: column, end_line, end_column },
             };
             let related = reports
@@ -223,7 +229,7 @@ pub fn render(
                     serde_json::json!({
                         "description": { "text": f.description },
                         "artifactChanges": [{
-                            "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+                            "artifactLocation": { "uri": uri, "uriBaseId": base_id(&uri) },
                             "replacements": replacements,
                         }],
                     })

@@ -131,7 +131,7 @@ impl Check for OptionValue {
                     range,
                     label,
                     secondary: vec![],
-                    vars: vars(o.display()),
+                    vars: vec![("option", d.path_string()), ("value", o.display())],
                 });
             }
         }
