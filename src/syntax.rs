@@ -101,7 +101,19 @@ pub fn too_deep(text: &str) -> Option<Diagnostic> {
     // rnix's tokenizer looks ahead over `a.b.c...` for a `/` (a path literal) at every
     // name, which is quadratic in the run's length: measure such runs on the raw text first.
     let (mut dots, mut run_start) = (0usize, 0usize);
+    // Upper bounds of the nesting and of the names in a path (brackets and dots in strings
+    // and comments count too): when they are small, tokenizing can be skipped.
+    let (mut raw_depth, mut raw_max_depth, mut all_dots) = (0usize, 0usize, 0usize);
     for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                raw_depth += 1;
+                raw_max_depth = raw_max_depth.max(raw_depth);
+            }
+            b')' | b']' | b'}' => raw_depth = raw_depth.saturating_sub(1),
+            _ => {}
+        }
+        all_dots += usize::from(b == b'.');
         match b {
             b'.' => dots += 1,
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' | b'\'' => {}
@@ -116,6 +128,9 @@ pub fn too_deep(text: &str) -> Option<Diagnostic> {
                 format!("a name with more than {MAX_ATTRPATH} dots; this file is not linted"),
             ));
         }
+    }
+    if raw_max_depth <= MAX_NESTING && all_dots <= MAX_ATTRPATH {
+        return None;
     }
     let (mut depth, mut max_depth, mut path, mut max_path) = (0usize, 0usize, 0usize, 0usize);
     let mut at = 0usize;
