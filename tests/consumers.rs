@@ -799,8 +799,9 @@ fn github_annotations_escape_and_parse_back() {
         "{text}"
     );
     assert!(
-        lines[0]
-            .contains("::100%25 odd: a, b%0D%0Athen services.kubernetes.*.extraOpts = --v=2%0A"),
+        lines[0].contains(
+            "::100%25 odd: a, b%0D%0Athen services.kubernetes.kubelet.extraOpts = --v=2%0A"
+        ),
         "{text}"
     );
     assert!(lines[0].ends_with("%0Ahelp: 50%25, then: more"), "{text}");
@@ -1009,15 +1010,18 @@ fn prek_try_repo_runs_the_hook() {
 }
 
 #[test]
-fn hooks_file_defines_exactly_the_nixk8s_lint_hook() {
+fn hooks_file_defines_the_check_and_fix_hooks() {
     let text = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
     let ids: Vec<&str> = text
         .lines()
         .filter_map(|l| l.strip_prefix("- id: "))
         .map(str::trim)
         .collect();
-    // `nixk8s-lint-fix` is reserved for an autofix hook.
-    assert_eq!(ids, ["nixk8s-lint"], "{text}");
+    assert_eq!(ids, ["nixk8s-lint", "nixk8s-lint-fix"], "{text}");
+    assert!(
+        text.lines().any(|l| l.trim() == "args: [check, --fix]"),
+        "{text}"
+    );
     for line in [
         "entry: nixk8s-lint",
         "args: [check]",
