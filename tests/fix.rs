@@ -419,3 +419,85 @@ fn files_with_syntax_errors_are_not_fixed() {
     assert_eq!(code(&out), 1);
     assert_eq!(std::fs::read_to_string(&f).unwrap(), broken);
 }
+
+#[test]
+fn fixing_every_testdata_file_through_the_cli_keeps_line_endings_permissions_and_final_newline() {
+    let t = Tmp::new("all");
+    let mut files = vec![];
+    nix_files(Path::new("testdata"), &mut files);
+    let mut copies = vec![];
+    for (i, path) in files.iter().enumerate() {
+        let mut text = std::fs::read_to_string(path).unwrap();
+        let crlf = i % 2 == 1;
+        if crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        if i % 3 == 0 {
+            text = text.trim_end().to_string();
+        }
+        let copy = t.write(&format!("f{i}.nix"), &text);
+        let mode = if i % 2 == 0 { 0o640 } else { 0o604 };
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(mode)).unwrap();
+        copies.push((copy, crlf, text.ends_with('\n'), mode, text));
+    }
+    let out = t.run(&[
+        "--isolated",
+        "--fix",
+        "--unsafe-fixes",
+        "--format",
+        "concise",
+        ".",
+    ]);
+    assert_ne!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stdout));
+    let mut changed = 0;
+    for (path, crlf, final_newline, mode, original) in &copies {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.display();
+        assert!(
+            rnix::Root::parse(&text).errors().is_empty(),
+            "{name} does not parse"
+        );
+        if *crlf {
+            assert!(
+                !text.replace("\r\n", "").contains('\n'),
+                "{name}: a bare LF"
+            );
+        } else {
+            assert!(!text.contains('\r'), "{name}: a CR");
+        }
+        assert_eq!(
+            text.ends_with('\n'),
+            *final_newline,
+            "{name}: final newline"
+        );
+        assert_eq!(
+            std::fs::metadata(path).unwrap().permissions().mode() & 0o777,
+            *mode,
+            "{name}"
+        );
+        changed += usize::from(&text != original);
+    }
+    assert!(changed > 20, "only {changed} files changed");
+    let before: Vec<Vec<u8>> = copies
+        .iter()
+        .map(|c| std::fs::read(&c.0).unwrap())
+        .collect();
+    let again = t.run(&[
+        "--isolated",
+        "--fix",
+        "--unsafe-fixes",
+        "--format",
+        "concise",
+        ".",
+    ]);
+    assert!(
+        again.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let after: Vec<Vec<u8>> = copies
+        .iter()
+        .map(|c| std::fs::read(&c.0).unwrap())
+        .collect();
+    assert!(before == after, "a second --fix changed files");
+}
