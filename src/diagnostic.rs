@@ -72,6 +72,27 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+impl Diagnostic {
+    /// An error that no rule reports (syntax, I/O, the tool itself), with an optional help.
+    pub fn builtin_error(
+        rule: &str,
+        range: TextRange,
+        message: String,
+        help: Option<&str>,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule: rule.to_string(),
+            severity: Severity::Error,
+            range,
+            message,
+            help: help.map(str::to_string),
+            labels: vec![],
+            suppressed: None,
+            fix: None,
+        }
+    }
+}
+
 /// A suppression comment's effect on a diagnostic.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suppression {

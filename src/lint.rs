@@ -255,19 +255,12 @@ fn guarded<T>(what: impl FnOnce() -> String, f: impl FnOnce() -> T) -> Result<T,
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_string());
-        Box::new(Diagnostic {
-            rule: builtin::INTERNAL_ERROR.to_string(),
-            severity: Severity::Error,
-            range: TextRange::empty(TextSize::from(0)),
-            message: format!("internal error in {}: {cause}", what()),
-            help: Some(
-                "this is a bug in nixk8s-lint; please report it with the file that triggers it"
-                    .to_string(),
-            ),
-            labels: vec![],
-            suppressed: None,
-            fix: None,
-        })
+        Box::new(Diagnostic::builtin_error(
+            builtin::INTERNAL_ERROR,
+            TextRange::empty(TextSize::from(0)),
+            format!("internal error in {}: {cause}", what()),
+            Some("this is a bug in nixk8s-lint; please report it with the file that triggers it"),
+        ))
     })
 }
 

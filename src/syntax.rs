@@ -2,7 +2,7 @@
 
 use rnix::{ParseError, TextRange, TextSize};
 
-use crate::diagnostic::{Diagnostic, Severity, builtin};
+use crate::diagnostic::{Diagnostic, builtin};
 
 /// Diagnostics for rnix's parse errors, each at the position rnix gives.
 pub fn syntax_errors(errors: &[ParseError], len: TextSize) -> Vec<Diagnostic> {
@@ -34,16 +34,7 @@ pub fn syntax_errors(errors: &[ParseError], len: TextSize) -> Vec<Diagnostic> {
                 ),
                 _ => (eof, e.to_string()),
             };
-            Diagnostic {
-                rule: builtin::SYNTAX_ERROR.to_string(),
-                severity: Severity::Error,
-                range,
-                message,
-                help: None,
-                labels: vec![],
-                suppressed: None,
-                fix: None,
-            }
+            Diagnostic::builtin_error(builtin::SYNTAX_ERROR, range, message, None)
         })
         .collect()
 }
@@ -166,30 +157,25 @@ pub fn too_deep(text: &str) -> Option<Diagnostic> {
 }
 
 fn refusal(at: usize, message: String) -> Diagnostic {
-    Diagnostic {
-        rule: builtin::TOO_DEEP.to_string(),
-        severity: Severity::Error,
-        range: TextRange::empty(TextSize::from(at as u32)),
+    let help = Some("split the expression; no NixOS configuration needs this");
+    Diagnostic::builtin_error(
+        builtin::TOO_DEEP,
+        TextRange::empty(TextSize::from(at as u32)),
         message,
-        help: Some("split the expression; no NixOS configuration needs this".to_string()),
-        labels: vec![],
-        suppressed: None,
-        fix: None,
-    }
+        help,
+    )
 }
 
 /// The diagnostic for a UTF-8 byte order mark, which Nix rejects.
 pub fn bom() -> Diagnostic {
-    Diagnostic {
-        rule: builtin::SYNTAX_ERROR.to_string(),
-        severity: Severity::Error,
-        range: TextRange::new(0.into(), 3.into()),
-        message: "the file starts with a byte order mark, which Nix rejects".to_string(),
-        help: Some("save the file as UTF-8 without a BOM".to_string()),
-        labels: vec![],
-        suppressed: None,
-        fix: None,
-    }
+    let message = "the file starts with a byte order mark, which Nix rejects".to_string();
+    let help = Some("save the file as UTF-8 without a BOM");
+    Diagnostic::builtin_error(
+        builtin::SYNTAX_ERROR,
+        TextRange::new(0.into(), 3.into()),
+        message,
+        help,
+    )
 }
 
 /// Maps byte offsets to 1-based lines and columns (columns count Unicode scalar values).

@@ -9,7 +9,7 @@ use rnix::{TextRange, TextSize};
 
 use nixk8s_lint::diagnostic::{Safety, builtin};
 use nixk8s_lint::fix::{self, MAX_PASSES};
-use nixk8s_lint::{Diagnostic, Linter, Severity};
+use nixk8s_lint::{Diagnostic, Linter};
 
 use super::args::CheckArgs;
 use super::{ConfigError, Input};
@@ -74,16 +74,13 @@ pub fn fix(
 }
 
 fn error(message: String) -> Diagnostic {
-    Diagnostic {
-        rule: builtin::FIX_ERROR.to_string(),
-        severity: Severity::Error,
-        range: TextRange::empty(TextSize::from(0)),
+    let help = Some("this is a bug in nixk8s-lint; please report it with the file");
+    Diagnostic::builtin_error(
+        builtin::FIX_ERROR,
+        TextRange::empty(TextSize::from(0)),
         message,
-        help: Some("this is a bug in nixk8s-lint; please report it with the file".to_string()),
-        labels: vec![],
-        suppressed: None,
-        fix: None,
-    }
+        help,
+    )
 }
 
 /// Replaces a file's contents atomically: a temporary file in the same directory, synced,

@@ -24,7 +24,7 @@ pub use discover::Input;
 use nixk8s_lint::diagnostic::builtin;
 use nixk8s_lint::lint::Timings;
 use nixk8s_lint::render::{self, FileReport};
-use nixk8s_lint::{Diagnostic, Severity, docs, lint_file};
+use nixk8s_lint::{Diagnostic, docs, lint_file};
 pub use settings::{ConfigError, Resolved, Settings};
 
 /// Worker threads get room for deeply nested files.
@@ -270,16 +270,13 @@ fn print_timings(wall: Duration, read: Duration, t: Timings, render: Duration, f
 }
 
 fn io_error(path: String, reason: String) -> FileReport {
-    let diagnostic = Diagnostic {
-        rule: builtin::IO_ERROR.to_string(),
-        severity: Severity::Error,
-        range: TextRange::empty(TextSize::from(0)),
-        message: format!("`{path}` {reason}"),
-        help: None,
-        labels: vec![],
-        suppressed: None,
-        fix: None,
-    };
+    let message = format!("`{path}` {reason}");
+    let diagnostic = Diagnostic::builtin_error(
+        builtin::IO_ERROR,
+        TextRange::empty(TextSize::from(0)),
+        message,
+        None,
+    );
     FileReport {
         path,
         text: String::new(),

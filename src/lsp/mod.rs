@@ -467,16 +467,10 @@ fn docs_url(rule: &str) -> Option<Url> {
 }
 
 fn config_error(message: String) -> LintDiagnostic {
-    LintDiagnostic {
-        rule: "config-error".to_string(),
-        severity: Severity::Error,
-        range: rnix::TextRange::empty(0.into()),
-        message: format!("nixk8s-lint cannot lint this file: {message}"),
-        help: Some(
-            "fix the configuration; `nixk8s-lint check FILE` shows the same error".to_string(),
-        ),
-        labels: vec![],
-        suppressed: None,
-        fix: None,
-    }
+    LintDiagnostic::builtin_error(
+        "config-error",
+        rnix::TextRange::empty(0.into()),
+        format!("nixk8s-lint cannot lint this file: {message}"),
+        Some("fix the configuration; `nixk8s-lint check FILE` shows the same error"),
+    )
 }
