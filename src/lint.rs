@@ -199,6 +199,7 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
         parse.errors(),
         TextSize::of(text.as_ref()),
     ));
+    out.diagnostics.extend(syntax::nix_rejects(&parse.syntax()));
     out.diagnostics
         .sort_by_key(|d| (d.range.start(), d.range.end()));
     out.timings.checks = clock.elapsed();

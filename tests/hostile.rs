@@ -215,3 +215,32 @@ fn syntax_errors_do_not_invent_findings_from_the_broken_part() {
     assert!(out.contains("error[syntax-error]"), "{out}");
     assert!(!out.contains("authorization-mode-missing-node"), "{out}");
 }
+
+#[test]
+fn self_containing_and_exponentially_shared_values_terminate() {
+    let t = Tmp::new("shared");
+    // Found by the parser differential test: flattening followed `x` into itself forever.
+    t.write(
+        "cycle.nix",
+        "rec { x = { f = { inherit x; }; inherit x; }; services.kubernetes.masterAddress = \"cp.local\"; }",
+    );
+    // 2^60 paths through 60 shared sets.
+    let mut lets = String::from("a0 = { x = 1; y = 2; };\n");
+    for i in 1..=60 {
+        lets += &format!("a{i} = {{ p = a{}; q = a{}; }};\n", i - 1, i - 1);
+    }
+    t.write("shared.nix", format!("let\n{lets}in {{ config = a60; }}\n"));
+    t.write("plain.nix", PITFALL);
+    let (code, out) = t.lint(&["."], SECOND);
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("cycle.nix:1:84: warning[mdns-hostname] `cp.local`"),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("plain.nix:1:40: warning[mdns-hostname] `cp.local`"),
+        "{out}"
+    );
+}

@@ -211,6 +211,14 @@ impl Evaluator {
         true
     }
 
+    /// Takes one unit of fuel for work outside evaluation (walking values); `false` when
+    /// there is none left.
+    pub fn spend(&self) -> bool {
+        let fuel = self.fuel.get();
+        self.fuel.set(fuel.saturating_sub(1));
+        fuel > 0
+    }
+
     fn leave(&self) {
         self.depth.set(self.depth.get() - 1);
     }

@@ -13,6 +13,8 @@ use super::value::*;
 pub const DEFAULT_PRIO: i64 = 100;
 const DEFAULT_ORDER: i64 = 1000;
 const MAX_PATH_LEN: usize = 48;
+/// Definitions read from one file at most (a guard against values shared exponentially).
+const MAX_DEFS: usize = 100_000;
 
 /// Keys of a module that are not option definitions.
 const MODULE_KEYS: &[&str] = &[
@@ -30,6 +32,8 @@ const MODULE_KEYS: &[&str] = &[
 pub struct Segment {
     pub key: Key,
     pub range: TextRange,
+    /// The value this name holds.
+    pub value: ThunkId,
 }
 
 impl Segment {
@@ -130,6 +134,7 @@ pub fn module(ev: &Evaluator, root: ThunkId) -> Module {
             path.push(Segment {
                 key: Key::Known(k.clone()),
                 range: e.key_range,
+                value: e.value,
             });
             flatten(ev, e.value, &mut path, ctx, &mut out.defs);
             path.pop();
@@ -138,6 +143,7 @@ pub fn module(ev: &Evaluator, root: ThunkId) -> Module {
             path.push(Segment {
                 key: Key::Partial(k.clone()),
                 range: e.key_range,
+                value: e.value,
             });
             flatten(ev, e.value, &mut path, ctx, &mut out.defs);
             path.pop();
@@ -154,41 +160,40 @@ struct Ctx {
 }
 
 fn flatten(ev: &Evaluator, t: ThunkId, path: &mut Vec<Segment>, ctx: Ctx, out: &mut Vec<Def>) {
-    let leaf = |out: &mut Vec<Def>, path: &Vec<Segment>| {
+    let leaf = |out: &mut Vec<Def>, path: &Vec<Segment>, value: ThunkId| {
         out.push(Def {
             path: path.clone(),
-            value: t,
+            value,
             prio: ctx.prio,
             order: ctx.order,
             conditional: ctx.conditional,
         })
     };
     if path.len() > MAX_PATH_LEN {
-        return leaf(out, path);
+        return leaf(out, path, t);
+    }
+    // A value can be shared many times over (`let a = { …; }; b = { x = a; y = a; }; …`):
+    // walking it costs fuel, so the definitions of a file stay proportional to its size.
+    if out.len() >= MAX_DEFS || !ev.spend() {
+        return;
     }
     match ev.force(t) {
         Value::Attrs(a) if !a.known.is_empty() || !a.partial.is_empty() => {
             if a.open {
                 // `unknown // { ... }`: more definitions the model cannot see.
-                let opaque = ev.done(Value::Unknown, ev.range(t));
-                out.push(Def {
-                    path: path.clone(),
-                    value: opaque,
-                    ..Def::leaf_ctx(ctx)
-                });
+                leaf(out, path, ev.done(Value::Unknown, ev.range(t)));
             }
-            for (k, e) in a.known.iter() {
+            let keys = a.known.iter().map(|(k, e)| (Key::Known(k.clone()), e));
+            let partial = a.partial.iter().map(|(k, e)| (Key::Partial(k.clone()), e));
+            for (key, e) in keys.chain(partial) {
+                // An attribute set that contains itself (`rec { x = { inherit x; }; }`).
+                if path.iter().any(|s| s.value == e.value) {
+                    continue;
+                }
                 path.push(Segment {
-                    key: Key::Known(k.clone()),
+                    key,
                     range: e.key_range,
-                });
-                flatten(ev, e.value, path, ctx, out);
-                path.pop();
-            }
-            for (k, e) in &a.partial {
-                path.push(Segment {
-                    key: Key::Partial(k.clone()),
-                    range: e.key_range,
+                    value: e.value,
                 });
                 flatten(ev, e.value, path, ctx, out);
                 path.pop();
@@ -213,29 +218,10 @@ fn flatten(ev: &Evaluator, t: ThunkId, path: &mut Vec<Segment>, ctx: Ctx, out: &
             for item in items.iter() {
                 match item {
                     Elem::One(i) => flatten(ev, *i, path, ctx, out),
-                    Elem::Splice(r) => {
-                        let opaque = ev.done(Value::Unknown, *r);
-                        out.push(Def {
-                            path: path.clone(),
-                            value: opaque,
-                            ..Def::leaf_ctx(ctx)
-                        });
-                    }
+                    Elem::Splice(r) => leaf(out, path, ev.done(Value::Unknown, *r)),
                 }
             }
         }
-        _ => leaf(out, path),
-    }
-}
-
-impl Def {
-    fn leaf_ctx(ctx: Ctx) -> Def {
-        Def {
-            path: vec![],
-            value: 0,
-            prio: ctx.prio,
-            order: ctx.order,
-            conditional: ctx.conditional,
-        }
+        _ => leaf(out, path, t),
     }
 }

@@ -4,6 +4,9 @@ use rnix::{ParseError, TextRange, TextSize};
 
 use crate::diagnostic::{Diagnostic, builtin};
 
+mod strict;
+pub use strict::nix_rejects;
+
 /// Diagnostics for rnix's parse errors, each at the position rnix gives.
 pub fn syntax_errors(errors: &[ParseError], len: TextSize) -> Vec<Diagnostic> {
     errors
