@@ -31,7 +31,7 @@ pub fn fix_text(text: &str, linter: &Linter, allow: Safety) -> Fixed {
         text: text.to_string(),
         ..Fixed::default()
     };
-    if !rnix::Root::parse(text).errors().is_empty() {
+    if !parses(text) {
         out.syntax_errors = true;
         return out;
     }
@@ -72,8 +72,10 @@ pub fn fix_text(text: &str, linter: &Linter, allow: Safety) -> Fixed {
     out
 }
 
+/// Whether Nix would parse `text`: no rnix error and nothing else Nix's parser rejects.
 fn parses(text: &str) -> bool {
-    rnix::Root::parse(text).errors().is_empty()
+    let parse = rnix::Root::parse(text);
+    parse.errors().is_empty() && crate::syntax::nix_rejects(&parse.syntax()).is_empty()
 }
 
 /// Fixes in source order, skipping any whose edits overlap an earlier chosen one.

@@ -248,18 +248,48 @@ fn drop_findings_in_broken_code(parse: &rnix::Parse<rnix::Root>, findings: &mut 
     });
 }
 
+thread_local! {
+    /// Set while [`guarded`] runs code on this thread; holds where a panic there happened.
+    static GUARDED: std::cell::RefCell<Option<Option<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs a panic hook that keeps quiet about panics caught by the linter (they become
+/// `internal-error` diagnostics, with the place of the panic) and reports any other panic
+/// as the previous hook did. For binaries; a library leaves the hook to its user.
+pub fn install_panic_hook() {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let caught = GUARDED.with(|g| match &mut *g.borrow_mut() {
+            Some(at) => {
+                *at = info.location().map(|l| l.to_string());
+                true
+            }
+            None => false,
+        });
+        if !caught {
+            previous(info);
+        }
+    }));
+}
+
 /// Runs `f`, turning a panic into an `internal-error` diagnostic that says what panicked.
 fn guarded<T>(what: impl FnOnce() -> String, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
-    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+    let outer = GUARDED.with(|g| g.borrow_mut().replace(None));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    let at = GUARDED
+        .with(|g| std::mem::replace(&mut *g.borrow_mut(), outer))
+        .flatten();
+    result.map_err(|payload| {
         let cause = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_string());
+        let at = at.map(|at| format!(" (at {at})")).unwrap_or_default();
         Box::new(Diagnostic::builtin_error(
             builtin::INTERNAL_ERROR,
             TextRange::empty(TextSize::from(0)),
-            format!("internal error in {}: {cause}", what()),
+            format!("internal error in {}: {cause}{at}", what()),
             Some("this is a bug in nixk8s-lint; please report it with the file that triggers it"),
         ))
     })

@@ -31,6 +31,7 @@ pub use settings::{ConfigError, Resolved, Settings};
 const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 pub fn run() -> ExitCode {
+    nixk8s_lint::lint::install_panic_hook();
     let cli = Cli::parse();
     let result = match cli.command {
         None => check(&cli.check),
