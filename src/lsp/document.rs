@@ -27,10 +27,25 @@ impl Document {
         d
     }
 
+    /// Line starts; as in LSP, `\n`, `\r\n` and a lone `\r` end a line.
     fn index(&mut self) {
+        let bytes = self.text.as_bytes();
         self.line_starts = std::iter::once(0)
-            .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(bytes.iter().enumerate().filter_map(|(i, b)| match b {
+                b'\n' => Some(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
+                _ => None,
+            }))
             .collect();
+    }
+
+    /// The end of line `line`'s text, before its line break.
+    fn line_end(&self, line: usize) -> usize {
+        match self.line_starts.get(line + 1) {
+            Some(&next) if self.text[..next].ends_with("\r\n") => next - 2,
+            Some(&next) => next - 1,
+            None => self.text.len(),
+        }
     }
 
     /// Applies `didChange` events in order; a change without a range replaces the text.
@@ -60,11 +75,7 @@ impl Document {
         let Some(&start) = self.line_starts.get(p.line as usize) else {
             return self.text.len();
         };
-        let end = self
-            .line_starts
-            .get(p.line as usize + 1)
-            .map_or(self.text.len(), |e| e - 1);
-        let line = &self.text[start..end.max(start)];
+        let line = &self.text[start..self.line_end(p.line as usize)];
         let mut units = 0u32;
         for (i, ch) in line.char_indices() {
             if units >= p.character {

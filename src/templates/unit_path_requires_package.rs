@@ -182,21 +182,18 @@ impl Params {
         let at = attrs
             .iter()
             .position(|a| a.syntax().text_range() == unit.name_range)?;
-        let edit = match apv.value()? {
-            ast::Expr::AttrSet(set) if at + 1 == attrs.len() => {
-                let first = set.entries().next()?;
-                let start = first.syntax().text_range().start();
-                insert(start, format!("{line}\n{}", indent_at(model, start)))
-            }
-            _ => {
-                let start = apv.syntax().text_range().start();
-                let prefix = TextRange::new(start, attrs[at].syntax().text_range().end());
-                let prefix = model.root.text().slice(prefix).to_string();
-                insert(
-                    start,
-                    format!("{prefix}.{line}\n{}", indent_at(model, start)),
-                )
-            }
+        let edit = if at + 1 == attrs.len() {
+            // `kubelet = { … }` or `kubelet = mkIf cond { … }`: into the set.
+            let first = unit_body(apv.value()?)?.entries().next()?;
+            let start = first.syntax().text_range().start();
+            insert(start, format!("{line}\n{}", indent_at(model, start)))
+        } else {
+            // `kubelet.serviceConfig = …`: one more dotted definition beside it.
+            let start = apv.syntax().text_range().start();
+            let prefix = TextRange::new(start, attrs[at].syntax().text_range().end());
+            let prefix = model.root.text().slice(prefix).to_string();
+            let indent = indent_at(model, start);
+            insert(start, format!("{prefix}.{line}\n{indent}"))
         };
         Some(Fix {
             safety: Safety::Safe,
@@ -241,6 +238,23 @@ impl Params {
 }
 
 /// Whether the file is a module function taking `pkgs`.
+/// The attribute set a unit is written as, through parentheses and `mkIf cond`.
+fn unit_body(value: ast::Expr) -> Option<ast::AttrSet> {
+    match value {
+        ast::Expr::AttrSet(set) => Some(set),
+        ast::Expr::Paren(p) => unit_body(p.expr()?),
+        ast::Expr::Apply(apply) => {
+            let ast::Expr::Apply(head) = apply.lambda()? else {
+                return None;
+            };
+            let name = head.lambda()?.syntax().text().to_string();
+            (name == "mkIf" || name == "lib.mkIf").then_some(())?;
+            unit_body(apply.argument()?)
+        }
+        _ => None,
+    }
+}
+
 fn pkgs_in_scope(model: &Model) -> bool {
     let Some(ast::Expr::Lambda(l)) = ast::Root::cast(model.root.clone()).and_then(|r| r.expr())
     else {

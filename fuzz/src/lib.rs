@@ -1,0 +1,150 @@
+//! The properties the fuzz targets check, one function per target. `tests/fuzz_regressions.rs`
+//! in the linter's package includes this file to replay saved inputs in `cargo test`.
+
+use std::sync::LazyLock;
+
+use arbitrary::{Arbitrary, Unstructured};
+use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
+use nixk8s_lint::diagnostic::{Safety, builtin};
+use nixk8s_lint::fix::fix_text;
+use nixk8s_lint::lsp::{Document, Encoding};
+use nixk8s_lint::{Linter, RuleSet, lint_file};
+
+static LINTER: LazyLock<Linter> = LazyLock::new(|| Linter::new(RuleSet::builtin()));
+
+/// Linting any text never panics (a caught panic is an `internal-error`), and every
+/// diagnostic points into the text at character boundaries.
+pub fn lint(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let out = lint_file(text, &LINTER);
+    for d in out.diagnostics.iter().chain(&out.suppressed) {
+        assert_ne!(d.rule, builtin::INTERNAL_ERROR, "{}", d.message);
+        for r in std::iter::once(d.range).chain(d.labels.iter().map(|l| l.range)) {
+            let (start, end) = (usize::from(r.start()), usize::from(r.end()));
+            assert!(
+                end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end),
+                "{}: range {r:?} is not within the text",
+                d.rule
+            );
+        }
+    }
+}
+
+/// Fixing (unsafe fixes too) leaves text that Nix parses, refuses no fix, and a second fix
+/// changes nothing.
+pub fn fix(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let once = fix_text(text, &LINTER, Safety::Unsafe);
+    if once.syntax_errors {
+        assert_eq!(once.text, text, "a file with syntax errors is left alone");
+        return;
+    }
+    assert!(
+        once.refused.is_empty(),
+        "fixes broke the file: {:?}",
+        once.refused
+    );
+    let parse = rnix::Root::parse(&once.text);
+    assert!(parse.errors().is_empty(), "{:?}", parse.errors());
+    assert!(nixk8s_lint::syntax::nix_rejects(&parse.syntax()).is_empty());
+    if !once.bound_hit {
+        let twice = fix_text(&once.text, &LINTER, Safety::Unsafe);
+        assert!(
+            twice.applied.is_empty(),
+            "second fix applied {:?}",
+            twice.applied
+        );
+        assert_eq!(twice.text, once.text);
+    }
+}
+
+/// A document opened with some text and edited incrementally holds the same text as one
+/// re-synced in full, and maps every diagnostic to the same LSP positions and back.
+pub fn lsp_edits(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let Ok(session) = Session::arbitrary(&mut u) else {
+        return;
+    };
+    let enc = if session.utf16 {
+        Encoding::Utf16
+    } else {
+        Encoding::Utf8
+    };
+    let mut doc = Document::new(session.text.clone(), 1);
+    let mut reference = session.text;
+    for (version, edit) in session.edits.into_iter().enumerate() {
+        let start = reference_offset(&reference, edit.start, session.utf16);
+        let end = reference_offset(&reference, edit.end, session.utf16).max(start);
+        reference.replace_range(start..end, &edit.text);
+        let change = TextDocumentContentChangeEvent {
+            range: Some(Range {
+                start: edit.start,
+                end: edit.end,
+            }),
+            range_length: None,
+            text: edit.text,
+        };
+        doc.apply(vec![change], version as i32 + 2, enc);
+        assert_eq!(doc.text, reference);
+    }
+    let resynced = Document::new(reference, 0);
+    for d in lint_file(&doc.text, &LINTER).diagnostics {
+        let range = doc.range(d.range, enc);
+        assert_eq!(range, resynced.range(d.range, enc));
+        assert_eq!(doc.text_range(range, enc), d.range, "{range:?}");
+    }
+}
+
+#[derive(Arbitrary, Debug)]
+struct Session {
+    text: String,
+    utf16: bool,
+    edits: Vec<Edit>,
+}
+
+#[derive(Arbitrary, Debug)]
+struct Edit {
+    #[arbitrary(with = position)]
+    start: Position,
+    #[arbitrary(with = position)]
+    end: Position,
+    text: String,
+}
+
+/// Positions mostly near the text, sometimes past a line's end or the last line.
+fn position(u: &mut Unstructured) -> arbitrary::Result<Position> {
+    Ok(Position {
+        line: u.int_in_range(0..=8)?,
+        character: u.int_in_range(0..=24)?,
+    })
+}
+
+/// The byte offset of an LSP position, computed independently of [`Document`]: lines end
+/// at `\n`, `\r\n` or `\r`; a column past the line's end means its end; a column inside a
+/// character (UTF-16: a surrogate pair) means that character's start.
+fn reference_offset(text: &str, p: Position, utf16: bool) -> usize {
+    let mut line_start = 0;
+    for _ in 0..p.line {
+        let rest = &text[line_start..];
+        match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => line_start += i + 2,
+            Some(i) => line_start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line = &text[line_start..];
+    let line = &line[..line.find(['\n', '\r']).unwrap_or(line.len())];
+    let mut units = 0;
+    for (i, c) in line.char_indices() {
+        let width = if utf16 { c.len_utf16() } else { c.len_utf8() } as u32;
+        if units + width > p.character {
+            return line_start + i;
+        }
+        units += width;
+    }
+    line_start + line.len()
+}
