@@ -29,109 +29,13 @@ import threading
 import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+from corpus import kubernetes_module  # noqa: E402
 
 
 def frame(obj) -> bytes:
     body = json.dumps(obj).encode()
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
-
-
-def node_block(i: int) -> str:
-    """About 60 lines: one worker's units, configs and a few planted pitfalls now and then."""
-    mdns = i % 25 == 7  # a `.local` API server now and then
-    missing_mount = i % 20 == 3  # a kubelet unit without util-linux now and then
-    path = "[ iptables iproute2 ethtool conntrack-tools socat ]" if missing_mount else "[ iptables iproute2 util-linux socat ]"
-    server = "https://cp.local:6443" if mdns else "https://cp1.k8s.internal:6443"
-    return f'''
-    # --- worker {i} ---------------------------------------------------------------
-    (lib.mkIf (cfg.workers ? "w{i}") (let
-      name = "w{i}";
-      nodeIP = "10.42.{i // 250}.{i % 250 + 1}";
-      kubeconfig{i} = pkgs.writeText "kubelet-w{i}.kubeconfig" (builtins.toJSON {{
-        apiVersion = "v1";
-        kind = "Config";
-        clusters = [ {{ name = "homelab"; cluster = {{ server = "{server}"; certificate-authority = "${{pki}}/ca.pem"; }}; }} ];
-        users = [ {{ name = "kubelet"; user = {{ client-certificate = "${{pki}}/w{i}.pem"; client-key = "${{pki}}/w{i}-key.pem"; }}; }} ];
-        contexts = [ {{ name = "default"; context = {{ cluster = "homelab"; user = "kubelet"; }}; }} ];
-        current-context = "default";
-      }});
-      flags{i} = [
-        "--kubeconfig=${{kubeconfig{i}}}"
-        "--config=${{kubeletConfig}}"
-        "--container-runtime-endpoint=unix:///run/containerd/containerd.sock"
-        "--node-ip=${{nodeIP}}"
-        "--hostname-override=${{name}}.k8s.internal"
-        "--node-labels=homelab/worker=w{i},topology.kubernetes.io/zone=z{i % 3}"
-      ];
-    in {{
-      systemd.services."k8s-kubelet-w{i}" = {{
-        description = "Kubernetes Kubelet (w{i})";
-        wantedBy = [ "multi-user.target" ];
-        after = [ "containerd.service" "network-online.target" ];
-        wants = [ "network-online.target" ];
-        path = with pkgs; {path};
-        serviceConfig = {{
-          ExecStart = "${{pkgs.kubernetes}}/bin/kubelet ${{lib.escapeShellArgs flags{i}}}";
-          Restart = "always";
-          RestartSec = "10s";
-          Slice = "kubernetes.slice";
-        }};
-      }};
-      systemd.services."k8s-proxy-w{i}" = {{
-        description = "kube-proxy (w{i})";
-        wantedBy = [ "multi-user.target" ];
-        path = [ pkgs.iptables pkgs.conntrack-tools ];
-        serviceConfig.ExecStart = lib.concatStringsSep " " [
-          "${{pkgs.kubernetes}}/bin/kube-proxy"
-          "--hostname-override=${{name}}"
-          "--cluster-cidr=10.244.0.0/16"
-        ];
-      }};
-      systemd.tmpfiles.settings."10-k8s-w{i}" = {{
-        "/var/lib/kubelet/w{i}".d = {{ user = "root"; group = "root"; mode = "0750"; }};
-        "/var/log/pods/w{i}".d = {{ user = "root"; group = "root"; mode = "0755"; }};
-      }};
-      networking.hosts."${{nodeIP}}" = [ "${{name}}.k8s.internal" ];
-      environment.etc."kubernetes/w{i}/labels".text = ''
-        worker=w{i}
-        zone=z{i % 3}
-      '';
-    }}))
-'''
-
-
-def generate(lines: int) -> str:
-    head = '''{ config, lib, pkgs, ... }:
-
-let
-  cfg = config.homelab.k8s;
-  pki = "/var/lib/kubernetes/pki";
-  kubeletConfig = pkgs.writeText "kubelet-config.json" (builtins.toJSON {
-    apiVersion = "kubelet.config.k8s.io/v1beta1";
-    kind = "KubeletConfiguration";
-    cgroupDriver = "systemd";
-    clusterDNS = [ "10.96.0.10" ];
-  });
-in
-{
-  options.homelab.k8s.workers = lib.mkOption { type = lib.types.attrs; default = { }; };
-
-  config = lib.mkMerge [
-    {
-      services.kubernetes.apiserver = {
-        enable = true;
-        authorizationMode = [ "Node" "RBAC" ];
-        advertiseAddress = "10.42.0.1";
-      };
-      services.kubernetes.masterAddress = "cp1.k8s.internal";
-    }
-'''
-    tail = "  ];\n}\n"
-    body, i = [], 0
-    while (head + "".join(body) + tail).count("\n") < lines:
-        body.append(node_block(i))
-        i += 1
-    return head + "".join(body) + tail
 
 
 class Server:
@@ -199,7 +103,7 @@ def main() -> int:
         print(f"no server at {binary}: run cargo build or set NIXK8S_LINT_BIN", file=sys.stderr)
         return 2
 
-    text = generate(args.lines)
+    text = kubernetes_module(args.lines)
     lines = text.split("\n")
     with tempfile.TemporaryDirectory() as tmp:
         path = pathlib.Path(tmp) / "cluster.nix"
