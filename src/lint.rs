@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use rnix::{TextRange, TextSize};
 
 use crate::diagnostic::{Diagnostic, Label, Severity, Suppression, builtin};
-use crate::model::Model;
+use crate::model::{Model, Wanted};
 use crate::rules::{self, Level, Rule, RuleSet};
 use crate::suppress;
 use crate::syntax::{self, LineIndex};
@@ -47,6 +47,8 @@ pub struct Linter {
     /// Every rule name there is, enabled or not, for suppressions to name.
     known: Vec<String>,
     meta: BTreeMap<&'static str, Severity>,
+    /// What the enabled rules read from a model.
+    wanted: Wanted,
 }
 
 /// A file's diagnostics, and the ones suppressed by comments (their `suppressed` set).
@@ -120,7 +122,7 @@ impl Linter {
                 meta.insert(*name, s);
             }
         }
-        let rules = rules
+        let rules: Vec<Rule> = rules
             .rules
             .into_iter()
             .map(|mut r| {
@@ -130,7 +132,16 @@ impl Linter {
                 r
             })
             .collect();
-        Ok(Linter { rules, known, meta })
+        let mut wanted = Wanted::core();
+        for rule in rules.iter().filter(|r| r.enabled) {
+            rule.wants(&mut wanted);
+        }
+        Ok(Linter {
+            rules,
+            known,
+            meta,
+            wanted,
+        })
     }
 
     /// The severity of a suppression check, `None` when it is off.
@@ -173,7 +184,7 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
     let clock = Instant::now();
     let model = guarded(
         || "building the model".to_string(),
-        || Model::build(&parse.tree()),
+        || Model::build_for(&parse.tree(), &linter.wanted.for_text(&text)),
     );
     out.timings.model = clock.elapsed();
     let clock = Instant::now();
@@ -302,6 +313,12 @@ fn apply_suppressions(
     findings: Vec<Diagnostic>,
 ) -> LintOutput {
     let (directives, malformed) = suppress::directives(root, text);
+    if directives.is_empty() && malformed.is_empty() {
+        return LintOutput {
+            diagnostics: findings,
+            ..LintOutput::default()
+        };
+    }
     let index = LineIndex::new(text);
     let mut used = vec![vec![false; 0]; directives.len()];
     for (d, u) in directives.iter().zip(&mut used) {
@@ -375,4 +392,42 @@ fn apply_suppressions(
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nix_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                nix_files(&path, out);
+            } else if path.extension().is_some_and(|x| x == "nix") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Building only what the rules want finds exactly what building everything finds.
+    #[test]
+    fn the_wanted_model_finds_what_the_whole_model_finds() {
+        let mut files = vec![];
+        nix_files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
+            &mut files,
+        );
+        assert!(files.len() > 60, "{}", files.len());
+        let pruned = Linter::new(RuleSet::builtin());
+        let mut whole = Linter::new(RuleSet::builtin());
+        whole.wanted = Wanted::everything();
+        let mut findings = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let expected = lint_source(&text, &whole);
+            findings += expected.len();
+            assert_eq!(lint_source(&text, &pruned), expected, "{file:?}");
+        }
+        assert!(findings > 30, "{findings}");
+    }
 }

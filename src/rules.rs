@@ -335,6 +335,11 @@ impl Rule {
         &self.def.name
     }
 
+    /// Adds what the rule reads from a model to `wanted`.
+    pub fn wants(&self, wanted: &mut crate::model::Wanted) {
+        self.check.wants(wanted);
+    }
+
     /// Runs the rule on a file's model.
     pub fn run(&self, model: &Model, out: &mut Vec<Diagnostic>) {
         let mut findings = vec![];

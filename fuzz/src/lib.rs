@@ -12,9 +12,27 @@ use nixk8s_lint::{Linter, RuleSet, lint_file};
 
 static LINTER: LazyLock<Linter> = LazyLock::new(|| Linter::new(RuleSet::builtin()));
 
+/// Runs `f` on a thread with the stack the command line and the language server give
+/// their workers (64 MiB), re-raising its panic here.
+fn on_worker_stack(f: impl FnOnce() + Send) {
+    std::thread::scope(|s| {
+        let worker = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn_scoped(s, f)
+            .expect("spawn a worker thread");
+        if let Err(panic) = worker.join() {
+            std::panic::resume_unwind(panic);
+        }
+    });
+}
+
 /// Linting any text never panics (a caught panic is an `internal-error`), and every
 /// diagnostic points into the text at character boundaries.
 pub fn lint(data: &[u8]) {
+    on_worker_stack(|| lint_text(data));
+}
+
+fn lint_text(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
@@ -35,6 +53,10 @@ pub fn lint(data: &[u8]) {
 /// Fixing (unsafe fixes too) leaves text that Nix parses, refuses no fix, and a second fix
 /// changes nothing.
 pub fn fix(data: &[u8]) {
+    on_worker_stack(|| fix_text_twice(data));
+}
+
+fn fix_text_twice(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
@@ -65,6 +87,10 @@ pub fn fix(data: &[u8]) {
 /// A document opened with some text and edited incrementally holds the same text as one
 /// re-synced in full, and maps every diagnostic to the same LSP positions and back.
 pub fn lsp_edits(data: &[u8]) {
+    on_worker_stack(|| edit_and_resync(data));
+}
+
+fn edit_and_resync(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let Ok(session) = Session::arbitrary(&mut u) else {
         return;

@@ -138,3 +138,46 @@ impl Document {
             .unwrap_or(self.text.len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        let doc = Document::new("ab\r\ncd\ref\ngh".to_string(), 1);
+        let offsets: Vec<usize> = [
+            pos(0, 9),
+            pos(1, 0),
+            pos(1, 9),
+            pos(2, 1),
+            pos(3, 2),
+            pos(4, 0),
+        ]
+        .into_iter()
+        .map(|p| doc.offset(p, Encoding::Utf16))
+        .collect();
+        // Past a line's end means before its line break, never inside `\r\n`.
+        assert_eq!(offsets, [2, 4, 6, 8, 12, 12]);
+        assert_eq!(doc.position(TextSize::from(7), Encoding::Utf8), pos(2, 0));
+    }
+
+    #[test]
+    fn an_edit_past_the_end_of_a_crlf_line_keeps_the_line_break_whole() {
+        let mut doc = Document::new("a\r\nb\r\n".to_string(), 1);
+        let change = TextDocumentContentChangeEvent {
+            range: Some(Range {
+                start: pos(0, 5),
+                end: pos(0, 5),
+            }),
+            range_length: None,
+            text: "x".to_string(),
+        };
+        doc.apply(vec![change], 2, Encoding::Utf16);
+        assert_eq!(doc.text, "ax\r\nb\r\n");
+    }
+}

@@ -11,6 +11,7 @@ pub mod options;
 pub mod strings;
 pub mod units;
 pub mod value;
+pub mod wanted;
 
 use std::rc::Rc;
 
@@ -24,6 +25,7 @@ pub use objects::{Object, ObjectKind};
 pub use options::{Def, Segment};
 pub use units::Unit;
 pub use value::{Attrs, Elem, Key, Piece, Str, ThunkId, Value};
+pub use wanted::Wanted;
 
 /// Where a command line comes from.
 #[derive(Clone, Debug)]
@@ -89,7 +91,13 @@ pub struct Model {
 }
 
 impl Model {
+    /// The whole model of a file.
     pub fn build(root: &ast::Root) -> Model {
+        Model::build_for(root, &Wanted::everything())
+    }
+
+    /// The model of a file, with only the definitions (and objects) that `wanted` names.
+    pub fn build_for(root: &ast::Root, wanted: &Wanted) -> Model {
         let ev = Evaluator::new(root.syntax().text_range().len().into());
         let module = match root.expr() {
             Some(expr) => {
@@ -102,7 +110,7 @@ impl Model {
                     }
                     _ => t,
                 };
-                options::module(&ev, t)
+                options::module(&ev, t, wanted)
             }
             None => options::Module {
                 defs: vec![],
@@ -120,7 +128,9 @@ impl Model {
             objects: vec![],
         };
         model.commands = model.find_commands();
-        model.objects = objects::objects(&model.ev, root);
+        if wanted.objects {
+            model.objects = objects::objects(&model.ev, root);
+        }
         model
     }
 

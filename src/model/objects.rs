@@ -58,12 +58,12 @@ pub fn objects(ev: &Evaluator, root: &ast::Root) -> Vec<Object> {
         .filter(|n| n.kind() == SyntaxKind::NODE_ATTR_SET)
     {
         let set = ast::AttrSet::cast(node.clone()).expect("attr set node");
-        let keys: Vec<String> = set
+        let is_object = set
             .attrpath_values()
             .filter_map(|apv| apv.attrpath()?.attrs().next())
             .filter_map(|a| static_attr_name(&a))
-            .collect();
-        if !keys.iter().any(|k| k == "kind" || k == "clusters") {
+            .any(|k| k == "kind" || k == "clusters");
+        if !is_object {
             continue;
         }
         let scope = scope_at(ev, &node);

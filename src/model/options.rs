@@ -8,13 +8,12 @@ use rnix::TextRange;
 
 use super::eval::Evaluator;
 use super::value::*;
+use super::wanted::Wanted;
 
 /// Priorities as the NixOS module system numbers them (lower wins).
 pub const DEFAULT_PRIO: i64 = 100;
 const DEFAULT_ORDER: i64 = 1000;
 const MAX_PATH_LEN: usize = 48;
-/// Definitions read from one file at most (a guard against values shared exponentially).
-const MAX_DEFS: usize = 100_000;
 
 /// Keys of a module that are not option definitions.
 const MODULE_KEYS: &[&str] = &[
@@ -98,58 +97,48 @@ pub struct Module {
 
 /// Reads the module a file evaluates to: `{ ... }`, `{ config, lib, pkgs, ... }: { ... }`,
 /// or the explicit `{ options = ...; config = ...; }` form.
-pub fn module(ev: &Evaluator, root: ThunkId) -> Module {
-    let mut out = Module {
-        defs: vec![],
-        imports: vec![],
-    };
+pub fn module(ev: &Evaluator, root: ThunkId, wanted: &Wanted) -> Module {
+    let mut imports = vec![];
     let Value::Attrs(attrs) = ev.force_plain(root) else {
-        return out;
+        return Module {
+            defs: vec![],
+            imports,
+        };
     };
-    if let Some(imports) = attrs.get("imports") {
-        for e in ev.list_elems(imports.value) {
-            out.imports.push(match e {
+    if let Some(list) = attrs.get("imports") {
+        for e in ev.list_elems(list.value) {
+            imports.push(match e {
                 Elem::One(t) => ev.range(t),
                 Elem::Splice(r) => r,
             });
         }
     }
-    let explicit = attrs.get("config").is_some() || attrs.get("options").is_some();
+    let mut flat = Flattener {
+        ev,
+        wanted,
+        // Shared values can multiply definitions; real files stay far below this.
+        limit: 10_000 + 4 * usize::from(ev.range(root).len()),
+        defs: vec![],
+    };
     let ctx = Ctx {
         prio: DEFAULT_PRIO,
         order: DEFAULT_ORDER,
         conditional: false,
     };
-    let mut path = vec![];
+    let explicit = attrs.get("config").is_some() || attrs.get("options").is_some();
     if explicit {
         if let Some(c) = attrs.get("config") {
-            flatten(ev, c.value, &mut path, ctx, &mut out.defs);
+            flat.walk(c.value, &mut vec![], ctx);
         }
     } else {
-        for (k, e) in attrs
-            .known
-            .iter()
-            .filter(|(k, _)| !MODULE_KEYS.contains(&&***k))
-        {
-            path.push(Segment {
-                key: Key::Known(k.clone()),
-                range: e.key_range,
-                value: e.value,
-            });
-            flatten(ev, e.value, &mut path, ctx, &mut out.defs);
-            path.pop();
-        }
-        for (k, e) in &attrs.partial {
-            path.push(Segment {
-                key: Key::Partial(k.clone()),
-                range: e.key_range,
-                value: e.value,
-            });
-            flatten(ev, e.value, &mut path, ctx, &mut out.defs);
-            path.pop();
-        }
+        let mut top = (*attrs).clone();
+        top.known.retain(|k, _| !MODULE_KEYS.contains(&&**k));
+        flat.entries(&top, &mut vec![], ctx);
     }
-    out
+    Module {
+        defs: flat.defs,
+        imports,
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -159,69 +148,83 @@ struct Ctx {
     conditional: bool,
 }
 
-fn flatten(ev: &Evaluator, t: ThunkId, path: &mut Vec<Segment>, ctx: Ctx, out: &mut Vec<Def>) {
-    let leaf = |out: &mut Vec<Def>, path: &Vec<Segment>, value: ThunkId| {
-        out.push(Def {
-            path: path.clone(),
+/// Turns nested values into one definition per leaf, evaluating only what is wanted.
+struct Flattener<'a> {
+    ev: &'a Evaluator,
+    wanted: &'a Wanted,
+    /// The most definitions to read from one file.
+    limit: usize,
+    defs: Vec<Def>,
+}
+
+impl Flattener<'_> {
+    fn leaf(&mut self, path: &[Segment], value: ThunkId, ctx: Ctx) {
+        self.defs.push(Def {
+            path: path.to_vec(),
             value,
             prio: ctx.prio,
             order: ctx.order,
             conditional: ctx.conditional,
-        })
-    };
-    if path.len() > MAX_PATH_LEN {
-        return leaf(out, path, t);
+        });
     }
-    // A value can be shared many times over (`let a = { …; }; b = { x = a; y = a; }; …`):
-    // walking it costs fuel, so the definitions of a file stay proportional to its size.
-    if out.len() >= MAX_DEFS || !ev.spend() {
-        return;
-    }
-    match ev.force(t) {
-        Value::Attrs(a) if !a.known.is_empty() || !a.partial.is_empty() => {
-            if a.open {
-                // `unknown // { ... }`: more definitions the model cannot see.
-                leaf(out, path, ev.done(Value::Unknown, ev.range(t)));
-            }
-            let keys = a.known.iter().map(|(k, e)| (Key::Known(k.clone()), e));
-            let partial = a.partial.iter().map(|(k, e)| (Key::Partial(k.clone()), e));
-            for (key, e) in keys.chain(partial) {
-                // An attribute set that contains itself (`rec { x = { inherit x; }; }`).
-                if path.iter().any(|s| s.value == e.value) {
-                    continue;
-                }
-                path.push(Segment {
-                    key,
-                    range: e.key_range,
-                    value: e.value,
-                });
-                flatten(ev, e.value, path, ctx, out);
-                path.pop();
-            }
+
+    fn walk(&mut self, t: ThunkId, path: &mut Vec<Segment>, ctx: Ctx) {
+        let ev = self.ev;
+        if path.len() > MAX_PATH_LEN {
+            return self.leaf(path, t, ctx);
         }
-        Value::Cond {
-            cond: Some(false), ..
-        } => {}
-        Value::Cond { cond, inner } => flatten(
-            ev,
-            inner,
-            path,
-            Ctx {
-                conditional: ctx.conditional || cond.is_none(),
-                ..ctx
-            },
-            out,
-        ),
-        Value::Prio { prio, inner } => flatten(ev, inner, path, Ctx { prio, ..ctx }, out),
-        Value::Order { order, inner } => flatten(ev, inner, path, Ctx { order, ..ctx }, out),
-        Value::Merge(items) => {
-            for item in items.iter() {
-                match item {
-                    Elem::One(i) => flatten(ev, *i, path, ctx, out),
-                    Elem::Splice(r) => leaf(out, path, ev.done(Value::Unknown, *r)),
+        // A value can be shared many times over (`let a = { …; }; b = { x = a; y = a; }; …`):
+        // walking costs fuel, and the definitions of a file stay proportional to its size.
+        if self.defs.len() >= self.limit || !ev.spend() {
+            return;
+        }
+        match ev.force(t) {
+            Value::Attrs(a) if !a.known.is_empty() || !a.partial.is_empty() => {
+                if a.open {
+                    // `unknown // { ... }`: more definitions the model cannot see.
+                    self.leaf(path, ev.done(Value::Unknown, ev.range(t)), ctx);
+                }
+                self.entries(&a, path, ctx);
+            }
+            Value::Cond {
+                cond: Some(false), ..
+            } => {}
+            Value::Cond { cond, inner } => {
+                let conditional = ctx.conditional || cond.is_none();
+                self.walk(inner, path, Ctx { conditional, ..ctx })
+            }
+            Value::Prio { prio, inner } => self.walk(inner, path, Ctx { prio, ..ctx }),
+            Value::Order { order, inner } => self.walk(inner, path, Ctx { order, ..ctx }),
+            Value::Merge(items) => {
+                for item in items.iter() {
+                    match item {
+                        Elem::One(i) => self.walk(*i, path, ctx),
+                        Elem::Splice(r) => self.leaf(path, ev.done(Value::Unknown, *r), ctx),
+                    }
                 }
             }
+            _ => self.leaf(path, t, ctx),
         }
-        _ => leaf(out, path, t),
+    }
+
+    /// Walks each wanted entry of an attribute set.
+    fn entries(&mut self, a: &Attrs, path: &mut Vec<Segment>, ctx: Ctx) {
+        let keys = a.known.iter().map(|(k, e)| (Key::Known(k.clone()), e));
+        let partial = a.partial.iter().map(|(k, e)| (Key::Partial(k.clone()), e));
+        for (key, e) in keys.chain(partial) {
+            // An attribute set that contains itself (`rec { x = { inherit x; }; }`).
+            if path.iter().any(|s| s.value == e.value) {
+                continue;
+            }
+            path.push(Segment {
+                key,
+                range: e.key_range,
+                value: e.value,
+            });
+            if self.wanted.covers(path) {
+                self.walk(e.value, path, ctx);
+            }
+            path.pop();
+        }
     }
 }

@@ -92,6 +92,13 @@ pub const MAX_ATTRPATH: usize = 1_000;
 /// rnix's (iterative) tokenizer, in linear time.
 pub fn too_deep(text: &str) -> Option<Diagnostic> {
     use rnix::SyntaxKind::*;
+    // Upper bounds first, cheap to count: fewer opening brackets than the limit cannot
+    // nest deeper than it, fewer dots cannot make a longer path.
+    let bytes = text.as_bytes();
+    let count = |set: &[u8]| bytes.iter().filter(|b| set.contains(b)).count();
+    if count(b"([{") <= MAX_NESTING && count(b".") <= MAX_ATTRPATH {
+        return None;
+    }
     // rnix's tokenizer looks ahead over `a.b.c...` for a `/` (a path literal) at every
     // name, which is quadratic in the run's length: measure such runs on the raw text first.
     let (mut dots, mut run_start) = (0usize, 0usize);

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use super::condition::{Condition, Observed, When};
 use super::{Check, Finding, Template, display, params};
 use crate::model::Model;
+use crate::model::Wanted;
 
 pub static TEMPLATE: Template = Template {
     key: "flag-value",
@@ -55,6 +56,9 @@ struct FlagValue {
 }
 
 impl Check for FlagValue {
+    /// Command lines only (core).
+    fn wants(&self, _: &mut Wanted) {}
+
     fn check(&self, model: &Model, out: &mut Vec<Finding>) {
         for cmd in model
             .commands

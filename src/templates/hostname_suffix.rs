@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::{Check, Finding, Template, display, option_path, params};
 use crate::diagnostic::{Edit, Fix, Label, Safety};
+use crate::model::Wanted;
 use crate::model::{Elem, Model, Piece, Str, ThunkId, Value};
 
 pub static TEMPLATE: Template = Template {
@@ -81,6 +82,15 @@ enum Kind {
 }
 
 impl Check for Params {
+    fn wants(&self, wanted: &mut Wanted) {
+        for src in &self.options {
+            wanted.option(&src.path);
+        }
+        wanted.option("networking.hosts");
+        wanted.option("networking.extraHosts");
+        wanted.objects |= self.kubeconfig;
+    }
+
     fn check(&self, model: &Model, out: &mut Vec<Finding>) {
         let hosts = mapped_hosts(model);
         let mut report = |s: &Str, kind: Kind, source: String, used: TextRange| {

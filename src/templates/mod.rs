@@ -15,7 +15,7 @@ use rnix::TextRange;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Fix, Label};
-use crate::model::Model;
+use crate::model::{Model, Wanted};
 
 /// One finding of a check, before the rule turns it into a diagnostic.
 #[derive(Clone, Debug)]
@@ -34,6 +34,9 @@ pub struct Finding {
 /// An instantiated template.
 pub trait Check: Send + Sync {
     fn check(&self, model: &Model, out: &mut Vec<Finding>);
+
+    /// Adds what `check` reads beyond the units and command lines ([`Wanted::core`]).
+    fn wants(&self, wanted: &mut Wanted);
 }
 
 pub struct Template {

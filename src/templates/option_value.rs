@@ -6,6 +6,7 @@ use super::condition::{Condition, Observed, When};
 use super::{Check, Finding, Template, option_path, params};
 use crate::diagnostic::{Edit, Fix, Safety};
 use crate::model::Model;
+use crate::model::Wanted;
 
 pub static TEMPLATE: Template = Template {
     key: "option-value",
@@ -64,6 +65,13 @@ struct OptionValue {
 }
 
 impl Check for OptionValue {
+    fn wants(&self, wanted: &mut Wanted) {
+        wanted.option(&self.option);
+        if let Some(within) = &self.within {
+            wanted.option(within);
+        }
+    }
+
     fn check(&self, model: &Model, out: &mut Vec<Finding>) {
         let path = option_path(&self.option);
         let defs = model.effective(model.defs_at(&path));

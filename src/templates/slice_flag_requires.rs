@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::{Check, Finding, Template, insert, option_path, params};
 use crate::diagnostic::{Fix, Label, Safety};
+use crate::model::Wanted;
 use crate::model::{Elem, Model, Origin, Piece, Str, Value, cmdline};
 use rnix::TextRange;
 
@@ -65,6 +66,9 @@ struct Occurrence {
 }
 
 impl Check for Params {
+    /// Command lines, and options of nixpkgs' modules (all core).
+    fn wants(&self, _: &mut Wanted) {}
+
     fn check(&self, model: &Model, out: &mut Vec<Finding>) {
         for cmd in model
             .commands

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::{Check, Finding, Template, params};
 use crate::model::Model;
+use crate::model::Wanted;
 
 pub const TEMPLATE: Template = Template {
     key: "test-panic",
@@ -24,6 +25,8 @@ struct Params {
 }
 
 impl Check for Params {
+    fn wants(&self, _: &mut Wanted) {}
+
     fn check(&self, model: &Model, _out: &mut Vec<Finding>) {
         if model.root.text().to_string().contains(&self.marker) {
             panic!("test-panic found `{}`", self.marker);

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::{Check, Finding, Template, insert, option_path, params};
 use crate::diagnostic::{Edit, Fix, Safety};
+use crate::model::Wanted;
 use crate::model::{Def, Key, Model, Segment, Value};
 
 pub static TEMPLATE: Template = Template {
@@ -32,6 +33,12 @@ struct Params {
 const INNER: &[&str] = &["type", "mode", "user", "group", "age", "argument"];
 
 impl Check for Params {
+    fn wants(&self, wanted: &mut Wanted) {
+        for o in &self.options {
+            wanted.option(o);
+        }
+    }
+
     fn check(&self, model: &Model, out: &mut Vec<Finding>) {
         for option in &self.options {
             let path = option_path(option);

@@ -9,6 +9,7 @@ use rowan::ast::AstNode;
 
 use super::{Check, Finding, Template, indent_at, insert, node_at, option_path, params};
 use crate::diagnostic::{Edit, Fix, Safety};
+use crate::model::Wanted;
 use crate::model::{Elem, Model, Origin, Value};
 
 pub static TEMPLATE: Template = Template {
@@ -52,6 +53,12 @@ struct Params {
 }
 
 impl Check for Params {
+    fn wants(&self, wanted: &mut Wanted) {
+        if let Some(prefix) = &self.module_prefix {
+            wanted.option(prefix);
+        }
+    }
+
     fn check(&self, model: &Model, out: &mut Vec<Finding>) {
         let mut units: Vec<usize> = model
             .commands
