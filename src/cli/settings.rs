@@ -168,13 +168,25 @@ impl Settings {
             Some(p) => normalize(p).parent()?.to_path_buf(),
             None => std::env::current_dir().ok()?,
         };
-        if let Some(found) = self.by_dir.get(&start) {
-            return found.clone();
+        // Look in each directory once: the answer for a directory without a file of its
+        // own is its parent's, and every directory on the way is remembered.
+        let mut unknown = vec![];
+        let mut found = None;
+        for dir in start.ancestors() {
+            if let Some(known) = self.by_dir.get(dir) {
+                found = known.clone();
+                break;
+            }
+            unknown.push(dir.to_path_buf());
+            let here = FILE_NAMES.iter().map(|n| dir.join(n)).find(|f| f.is_file());
+            if here.is_some() {
+                found = here;
+                break;
+            }
         }
-        let found = start
-            .ancestors()
-            .find_map(|dir| FILE_NAMES.iter().map(|n| dir.join(n)).find(|f| f.is_file()));
-        self.by_dir.insert(start, found.clone());
+        for dir in unknown {
+            self.by_dir.insert(dir, found.clone());
+        }
         found
     }
 

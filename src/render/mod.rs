@@ -44,7 +44,7 @@ pub struct LocatedEdit<'a> {
 /// Every diagnostic of every report, located, in report order.
 pub fn located(reports: &[FileReport]) -> Vec<Located<'_>> {
     let mut out = vec![];
-    for r in reports {
+    for r in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
         let index = LineIndex::new(&r.text);
         for d in &r.diagnostics {
             let (line, column) = index.position(d.range.start());

@@ -95,8 +95,9 @@ pub fn too_deep(text: &str) -> Option<Diagnostic> {
     // Upper bounds first, cheap to count: fewer opening brackets than the limit cannot
     // nest deeper than it, fewer dots cannot make a longer path.
     let bytes = text.as_bytes();
-    let count = |set: &[u8]| bytes.iter().filter(|b| set.contains(b)).count();
-    if count(b"([{") <= MAX_NESTING && count(b".") <= MAX_ATTRPATH {
+    let opening = memchr::memchr3_iter(b'(', b'[', b'{', bytes).count();
+    let dots = memchr::memchr_iter(b'.', bytes).count();
+    if opening <= MAX_NESTING && dots <= MAX_ATTRPATH {
         return None;
     }
     // rnix's tokenizer looks ahead over `a.b.c...` for a `/` (a path literal) at every

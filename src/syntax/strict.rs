@@ -2,131 +2,187 @@
 //! a lambda, `if`, `let`, `with` or `assert` where Nix wants an operand, and a search
 //! path with an empty segment (`<nixpkgs/>`). Reported only where Nix surely rejects:
 //! names behind a dynamic `${…}` are not checked.
+//!
+//! Runs on every file, so it walks rowan's green tree (no allocation per node) and keys
+//! names by the text they borrow from it.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use rnix::ast::{self, HasEntry};
-use rnix::{SyntaxKind, SyntaxNode, TextRange};
-use rowan::ast::AstNode;
+use rnix::{NixLanguage, SyntaxKind, SyntaxNode, TextRange, TextSize};
+use rowan::{GreenNodeData, GreenTokenData, Language, NodeOrToken};
 
 use crate::diagnostic::{Diagnostic, Label, builtin};
-use crate::model::strings::static_attr_name;
+
+use SyntaxKind::*;
 
 /// Diagnostics for the constructs of `root` that Nix's parser rejects.
 pub fn nix_rejects(root: &SyntaxNode) -> Vec<Diagnostic> {
-    use SyntaxKind::*;
     let mut out = vec![];
-    for node in root.descendants() {
-        match node.kind() {
-            NODE_ATTR_SET | NODE_LET_IN | NODE_LEGACY_LET if !is_merged_value(&node) => {
-                Bindings::of(&node, &mut out);
+    let root = Node {
+        green: root.green(),
+        start: root.text_range().start(),
+    };
+    // (node, its parent's kind, whether it is the value of a binding, through parentheses)
+    let mut stack = vec![(root, NODE_ROOT, false)];
+    while let Some((node, parent, binding_value)) = stack.pop() {
+        let kind = node.kind();
+        match kind {
+            NODE_ATTR_SET if binding_value => {} // merged into the parent's bindings
+            _ if is_bindings(kind) => {
+                Bindings::of(node, &mut out);
             }
-            NODE_PATTERN => duplicate_formals(&node, &mut out),
-            NODE_LAMBDA | NODE_IF_ELSE | NODE_WITH | NODE_ASSERT => misplaced(&node, &mut out),
-            NODE_PATH_SEARCH if has_empty_segment(&node.text().to_string()) => {
-                out.push(error(
-                    node.text_range(),
-                    "a search path cannot start or end with `/` or contain `//`".to_string(),
-                    "remove the extra `/`",
-                ));
-            }
+            NODE_PATTERN => duplicate_formals(node, &mut out),
+            NODE_PATH_SEARCH => empty_segment(node, &mut out),
             _ => {}
         }
-        // A `let` is both a binding set and an expression that may be misplaced.
-        if node.kind() == NODE_LET_IN {
-            misplaced(&node, &mut out);
+        if matches!(
+            kind,
+            NODE_LAMBDA | NODE_IF_ELSE | NODE_LET_IN | NODE_WITH | NODE_ASSERT
+        ) {
+            misplaced(node, parent, &mut out);
+        }
+        for child in node.nodes() {
+            let value = match kind {
+                NODE_ATTRPATH_VALUE => is_bindings(parent) && child.kind() != NODE_ATTRPATH,
+                NODE_PAREN => binding_value,
+                _ => false,
+            };
+            stack.push((child, kind, value));
         }
     }
     out.sort_by_key(|d| d.range.start());
     out
 }
 
+fn is_bindings(kind: SyntaxKind) -> bool {
+    matches!(kind, NODE_ATTR_SET | NODE_LET_IN | NODE_LEGACY_LET)
+}
+
 fn error(range: TextRange, message: String, help: &str) -> Diagnostic {
     Diagnostic::builtin_error(builtin::SYNTAX_ERROR, range, message, Some(help))
 }
 
-/// Whether `node` is an attribute set written as the value of a binding, which Nix merges
-/// into its parent's bindings (checked there, not again on its own).
-fn is_merged_value(node: &SyntaxNode) -> bool {
-    node.kind() == SyntaxKind::NODE_ATTR_SET
-        && unparenthesized_parent(node).is_some_and(|p| {
-            p.kind() == SyntaxKind::NODE_ATTRPATH_VALUE
-                && p.parent().is_some_and(|g| {
-                    matches!(
-                        g.kind(),
-                        SyntaxKind::NODE_ATTR_SET
-                            | SyntaxKind::NODE_LET_IN
-                            | SyntaxKind::NODE_LEGACY_LET
-                    )
-                })
-        })
+/// A node of the green tree with its position.
+#[derive(Clone, Copy)]
+struct Node<'a> {
+    green: &'a GreenNodeData,
+    start: TextSize,
 }
 
-/// The parent of `node`, looking through parentheses.
-fn unparenthesized_parent(node: &SyntaxNode) -> Option<SyntaxNode> {
-    node.ancestors()
-        .skip(1)
-        .find(|p| p.kind() != SyntaxKind::NODE_PAREN)
-}
-
-/// `e` without the parentheses around it.
-fn unparenthesized(mut e: ast::Expr) -> ast::Expr {
-    while let ast::Expr::Paren(p) = &e {
-        match p.expr() {
-            Some(inner) => e = inner,
-            None => break,
-        }
+impl<'a> Node<'a> {
+    fn kind(self) -> SyntaxKind {
+        NixLanguage::kind_from_raw(self.green.kind())
     }
-    e
+
+    fn range(self) -> TextRange {
+        TextRange::at(self.start, self.green.text_len())
+    }
+
+    /// Children with their positions.
+    fn children(self) -> impl Iterator<Item = NodeOrToken<Node<'a>, &'a GreenTokenData>> {
+        let mut at = self.start;
+        self.green.children().map(move |c| {
+            let start = at;
+            at += c.text_len();
+            match c {
+                NodeOrToken::Node(green) => NodeOrToken::Node(Node { green, start }),
+                NodeOrToken::Token(t) => NodeOrToken::Token(t),
+            }
+        })
+    }
+
+    fn nodes(self) -> impl Iterator<Item = Node<'a>> {
+        self.children().filter_map(NodeOrToken::into_node)
+    }
+
+    fn tokens(self) -> impl Iterator<Item = &'a GreenTokenData> {
+        self.green.children().filter_map(NodeOrToken::into_token)
+    }
+
+    fn token(self, kind: SyntaxKind) -> Option<&'a GreenTokenData> {
+        self.tokens()
+            .find(|t| NixLanguage::kind_from_raw(t.kind()) == kind)
+    }
+
+    /// The node without the parentheses around it.
+    fn unparenthesized(mut self) -> Node<'a> {
+        while self.kind() == NODE_PAREN {
+            match self.nodes().next() {
+                Some(inner) => self = inner,
+                None => break,
+            }
+        }
+        self
+    }
+}
+
+/// The static name of an attribute: an identifier, a `"…"` string without interpolation
+/// or escapes, or `${"…"}` around such a string. `None` means it is not checked.
+fn name_of(attr: Node<'_>) -> Option<Cow<'_, str>> {
+    match attr.kind() {
+        NODE_IDENT => Some(Cow::Borrowed(attr.token(TOKEN_IDENT)?.text())),
+        NODE_STRING => {
+            if attr.nodes().next().is_some() || attr.token(TOKEN_STRING_START)?.text() != "\"" {
+                return None;
+            }
+            let mut parts = attr
+                .tokens()
+                .filter(|t| NixLanguage::kind_from_raw(t.kind()) == TOKEN_STRING_CONTENT)
+                .map(GreenTokenData::text);
+            let first = parts.next().unwrap_or("");
+            let name = match parts.next() {
+                None => Cow::Borrowed(first),
+                Some(second) => Cow::Owned([first, second].concat() + &parts.collect::<String>()),
+            };
+            (!name.contains('\\')).then_some(name)
+        }
+        NODE_DYNAMIC => {
+            let inner = attr.nodes().next()?;
+            (inner.kind() == NODE_STRING).then(|| name_of(inner))?
+        }
+        _ => None,
+    }
 }
 
 /// What a name in a binding set holds, as Nix's parser sees it.
-enum Entry {
+enum Entry<'a> {
     /// An attribute set (written, or made by a dotted path): later bindings merge into it.
-    Set(Bindings),
+    Set(Bindings<'a>),
     /// Any other value, or an inherited name.
     Value,
 }
 
 /// The static names of a binding set, with where each was first defined.
 #[derive(Default)]
-struct Bindings(HashMap<String, (TextRange, Entry)>);
+struct Bindings<'a>(HashMap<Cow<'a, str>, (TextRange, Entry<'a>)>);
 
-impl Bindings {
+type Path<'a> = [(Cow<'a, str>, TextRange)];
+
+impl<'a> Bindings<'a> {
     /// The bindings of an attribute set or `let`, reporting every name defined twice.
-    fn of(node: &SyntaxNode, out: &mut Vec<Diagnostic>) -> Bindings {
+    fn of(node: Node<'a>, out: &mut Vec<Diagnostic>) -> Bindings<'a> {
         let mut set = Bindings::default();
-        let entries: Vec<ast::Entry> = match node.kind() {
-            SyntaxKind::NODE_ATTR_SET => ast::AttrSet::cast(node.clone())
-                .map(|s| s.entries().collect())
-                .unwrap_or_default(),
-            SyntaxKind::NODE_LET_IN => ast::LetIn::cast(node.clone())
-                .map(|s| s.entries().collect())
-                .unwrap_or_default(),
-            _ => ast::LegacyLet::cast(node.clone())
-                .map(|s| s.entries().collect())
-                .unwrap_or_default(),
-        };
-        for entry in entries {
-            match entry {
-                ast::Entry::Inherit(inherit) => {
-                    for attr in inherit.attrs() {
-                        if let Some(name) = static_attr_name(&attr) {
-                            let range = attr.syntax().text_range();
-                            set.define(&[(name, range)], Entry::Value, out);
+        for entry in node.nodes() {
+            match entry.kind() {
+                NODE_INHERIT => {
+                    for attr in entry.nodes().filter(|n| n.kind() != NODE_INHERIT_FROM) {
+                        if let Some(name) = name_of(attr) {
+                            set.define(&[(name, attr.range())], Entry::Value, out);
                         }
                     }
                 }
-                ast::Entry::AttrpathValue(binding) => {
-                    let Some(path) = binding.attrpath() else {
+                NODE_ATTRPATH_VALUE => {
+                    let mut parts = entry.nodes();
+                    let Some(path) = parts.next().filter(|p| p.kind() == NODE_ATTRPATH) else {
                         continue;
                     };
                     // Names up to the first dynamic one; Nix checks no further.
                     let mut names = vec![];
                     let mut dynamic = false;
-                    for attr in path.attrs() {
-                        match name_of(&attr) {
-                            Some(name) => names.push((name, attr.syntax().text_range())),
+                    for attr in path.nodes() {
+                        match name_of(attr) {
+                            Some(name) => names.push((name, attr.range())),
                             None => {
                                 dynamic = true;
                                 break;
@@ -134,8 +190,8 @@ impl Bindings {
                         }
                     }
                     // A set value merges into this one; its own bindings are checked either way.
-                    let value = match binding.value().map(unparenthesized) {
-                        Some(ast::Expr::AttrSet(s)) => Entry::Set(Bindings::of(s.syntax(), out)),
+                    let value = match parts.next().map(Node::unparenthesized) {
+                        Some(v) if v.kind() == NODE_ATTR_SET => Entry::Set(Bindings::of(v, out)),
                         _ => Entry::Value,
                     };
                     if dynamic {
@@ -144,6 +200,7 @@ impl Bindings {
                         set.define(&names, value, out);
                     }
                 }
+                _ => {}
             }
         }
         set
@@ -151,11 +208,7 @@ impl Bindings {
 
     /// The set that `path` names, creating the sets a dotted path implies; `None` (after
     /// reporting) when a name on the way holds something else.
-    fn descend(
-        &mut self,
-        path: &[(String, TextRange)],
-        out: &mut Vec<Diagnostic>,
-    ) -> Option<&mut Bindings> {
+    fn descend(&mut self, path: &Path<'a>, out: &mut Vec<Diagnostic>) -> Option<&mut Bindings<'a>> {
         let mut set = self;
         for (i, (name, range)) in path.iter().enumerate() {
             let (first, entry) = set
@@ -175,7 +228,7 @@ impl Bindings {
 
     /// Defines the last name of `path` as `value`. Two attribute sets merge (one level
     /// deep, as in Nix); anything else defined twice is reported.
-    fn define(&mut self, path: &[(String, TextRange)], value: Entry, out: &mut Vec<Diagnostic>) {
+    fn define(&mut self, path: &Path<'a>, value: Entry<'a>, out: &mut Vec<Diagnostic>) {
         let Some(((name, range), parents)) = path.split_last() else {
             return;
         };
@@ -190,8 +243,7 @@ impl Bindings {
                 for (inner, (at, entry)) in new.0 {
                     match old.0.get(&inner) {
                         Some((first, _)) => {
-                            let whole = [(inner, at)];
-                            out.push(defined_twice(&whole, at, *first));
+                            out.push(defined_twice(&[(inner, at)], at, *first));
                         }
                         None => {
                             old.0.insert(inner, (at, entry));
@@ -204,20 +256,8 @@ impl Bindings {
     }
 }
 
-/// The static name of an attribute: an identifier, a string without interpolation, or
-/// `${"…"}` around such a string.
-fn name_of(attr: &ast::Attr) -> Option<String> {
-    match attr {
-        ast::Attr::Dynamic(d) => match d.expr()? {
-            ast::Expr::Str(s) => static_attr_name(&ast::Attr::Str(s)),
-            _ => None,
-        },
-        other => static_attr_name(other),
-    }
-}
-
-fn defined_twice(path: &[(String, TextRange)], at: TextRange, first: TextRange) -> Diagnostic {
-    let names: Vec<&str> = path.iter().map(|(n, _)| n.as_str()).collect();
+fn defined_twice(path: &Path<'_>, at: TextRange, first: TextRange) -> Diagnostic {
+    let names: Vec<&str> = path.iter().map(|(n, _)| n.as_ref()).collect();
     let mut d = error(
         at,
         format!("attribute `{}` is already defined", names.join(".")),
@@ -231,28 +271,20 @@ fn defined_twice(path: &[(String, TextRange)], at: TextRange, first: TextRange) 
 }
 
 /// `{ a, a }:` and `a@{ a }:`.
-fn duplicate_formals(node: &SyntaxNode, out: &mut Vec<Diagnostic>) {
-    let Some(pattern) = ast::Pattern::cast(node.clone()) else {
-        return;
-    };
-    let mut seen: Vec<(String, TextRange)> = vec![];
-    let bind = pattern
-        .pat_bind()
-        .and_then(|b| b.ident())
-        .into_iter()
-        .chain(pattern.pat_entries().filter_map(|e| e.ident()));
-    // Nix names the `@` binding first, wherever it is written.
-    let mut names: Vec<ast::Ident> = bind.collect();
-    names.sort_by_key(|i| i.syntax().text_range().start());
-    for ident in names {
-        let Some(token) = ident.ident_token() else {
+fn duplicate_formals(pattern: Node<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(&str, TextRange)> = vec![];
+    let idents = pattern
+        .nodes()
+        .filter(|n| matches!(n.kind(), NODE_PAT_ENTRY | NODE_PAT_BIND))
+        .filter_map(|n| n.nodes().find(|i| i.kind() == NODE_IDENT));
+    for ident in idents {
+        let Some(token) = ident.token(TOKEN_IDENT) else {
             continue;
         };
-        let range = ident.syntax().text_range();
-        match seen.iter().find(|(n, _)| n == token.text()) {
+        match seen.iter().find(|(n, _)| *n == token.text()) {
             Some((_, first)) => {
                 let mut d = error(
-                    range,
+                    ident.range(),
                     format!("function argument `{}` is declared twice", token.text()),
                     "rename or remove one of them",
                 );
@@ -262,30 +294,34 @@ fn duplicate_formals(node: &SyntaxNode, out: &mut Vec<Diagnostic>) {
                 });
                 out.push(d);
             }
-            None => seen.push((token.text().to_string(), range)),
+            None => seen.push((token.text(), ident.range())),
         }
     }
 }
 
-/// Whether a search path such as `<a//b>` or `<nixpkgs/>` has an empty name between `/`s.
-fn has_empty_segment(path: &str) -> bool {
-    let inner = path.trim_start_matches('<').trim_end_matches('>');
-    inner.split('/').any(str::is_empty)
+/// `<a//b>` and `<nixpkgs/>`: a search path with an empty name between `/`s.
+fn empty_segment(node: Node<'_>, out: &mut Vec<Diagnostic>) {
+    let text: String = node.tokens().map(GreenTokenData::text).collect();
+    let inner = text.trim_start_matches('<').trim_end_matches('>');
+    if inner.split('/').any(str::is_empty) {
+        out.push(error(
+            node.range(),
+            "a search path cannot start or end with `/` or contain `//`".to_string(),
+            "remove the extra `/`",
+        ));
+    }
 }
 
 /// A lambda, `if`, `let`, `with` or `assert` written as a list element, a function or its
 /// argument, an operand, or the subject of `.`/`?`: Nix needs parentheses there.
-fn misplaced(node: &SyntaxNode, out: &mut Vec<Diagnostic>) {
-    use SyntaxKind::*;
-    let Some(parent) = node.parent() else {
-        return;
+fn misplaced(node: Node<'_>, parent: SyntaxKind, out: &mut Vec<Diagnostic>) {
+    let place = match parent {
+        NODE_LIST => "a list element",
+        NODE_APPLY => "a function call",
+        NODE_SELECT | NODE_HAS_ATTR => "an attribute selection",
+        NODE_BIN_OP | NODE_UNARY_OP => "an operand",
+        _ => return,
     };
-    if !matches!(
-        parent.kind(),
-        NODE_LIST | NODE_APPLY | NODE_BIN_OP | NODE_UNARY_OP | NODE_SELECT | NODE_HAS_ATTR
-    ) {
-        return;
-    }
     let what = match node.kind() {
         NODE_LAMBDA => "a function",
         NODE_IF_ELSE => "an `if` expression",
@@ -293,14 +329,8 @@ fn misplaced(node: &SyntaxNode, out: &mut Vec<Diagnostic>) {
         NODE_WITH => "a `with` expression",
         _ => "an `assert` expression",
     };
-    let place = match parent.kind() {
-        NODE_LIST => "a list element",
-        NODE_APPLY => "a function call",
-        NODE_SELECT | NODE_HAS_ATTR => "an attribute selection",
-        _ => "an operand",
-    };
     out.push(error(
-        node.text_range(),
+        node.range(),
         format!("{what} cannot be written as {place} without parentheses"),
         "put it in parentheses",
     ));
