@@ -221,9 +221,12 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
 /// there is a guess, and findings must not be invented from it.
 fn drop_findings_in_broken_code(parse: &rnix::Parse<rnix::Root>, findings: &mut Vec<Diagnostic>) {
     use rnix::ParseError as E;
+    if findings.is_empty() || parse.errors().is_empty() {
+        return;
+    }
     let root = parse.syntax();
     let end = root.text_range().end();
-    let broken: Vec<TextRange> = parse
+    let mut starts: Vec<TextSize> = parse
         .errors()
         .iter()
         .map(|e| match e {
@@ -234,6 +237,12 @@ fn drop_findings_in_broken_code(parse: &rnix::Parse<rnix::Root>, findings: &mut 
             E::DuplicatedArgs(r, _) => r.start(),
             _ => end,
         })
+        .collect();
+    // Errors often repeat a position (every unclosed level reports the end of the file).
+    starts.sort();
+    starts.dedup();
+    let broken: Vec<TextRange> = starts
+        .into_iter()
         .filter_map(|at| {
             let mut token = root
                 .token_at_offset(at)

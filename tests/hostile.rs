@@ -157,8 +157,24 @@ fn deep_nesting_is_refused_in_linear_time_without_overflowing() {
     t.write("select.nix", format!("a{}", ".b".repeat(n)));
     t.write("update.nix", vec!["{ a = 1; }"; n].join(" // "));
     t.write("concat.nix", vec!["[ 1 ]"; n].join(" ++ "));
+    // Lists hiding their closing brackets in strings, to fool a byte count.
+    t.write(
+        "strings.nix",
+        format!("{}{}", "[ \")\" ".repeat(n), "]".repeat(n)),
+    );
+    t.write("negations.nix", format!("{}1", "- ".repeat(n)));
     for f in [
-        "parens", "lists", "attrs", "lets", "lambdas", "dotted", "select",
+        "parens",
+        "lists",
+        "attrs",
+        "lets",
+        "lambdas",
+        "dotted",
+        "select",
+        "update",
+        "concat",
+        "strings",
+        "negations",
     ] {
         let (code, out) = t.lint(&[&format!("{f}.nix")], SECOND);
         assert_eq!(code, 1, "{f}: {out}");
@@ -167,7 +183,10 @@ fn deep_nesting_is_refused_in_linear_time_without_overflowing() {
             "{f}: {out}"
         );
     }
-    for f in ["update", "concat"] {
+    // Chains below the limit are linted.
+    t.write("update-10k.nix", vec!["{ a = 1; }"; 10_000].join(" // "));
+    t.write("concat-10k.nix", vec!["[ 1 ]"; 10_000].join(" ++ "));
+    for f in ["update-10k", "concat-10k"] {
         let (code, out) = t.lint(&[&format!("{f}.nix")], SECOND);
         assert_eq!((code, out.as_str()), (0, ""), "{f}");
     }
@@ -243,4 +262,24 @@ fn self_containing_and_exponentially_shared_values_terminate() {
         lines[1].starts_with("plain.nix:1:40: warning[mdns-hostname] `cp.local`"),
         "{out}"
     );
+}
+
+#[test]
+fn fifty_megabytes_of_valid_nix_in_one_file_are_linted() {
+    let t = Tmp::new("big");
+    let host = |i: usize| {
+        format!(
+            "  h{i} = {{\n    networking.hostName = \"h{i}\";\n    services.kubernetes.masterAddress = \"cp{i}.k8s.internal\";\n    systemd.services.\"app-{i}\" = {{ path = [ ]; serviceConfig.ExecStart = \"/bin/true --n={i}\"; }};\n    boot.kernel.sysctl.\"net.ipv4.ip_forward\" = {i};\n  }};\n"
+        )
+    };
+    let mut text = String::from("{\n");
+    let mut i = 0;
+    while text.len() < 50_000_000 {
+        text += &host(i);
+        i += 1;
+    }
+    text += "}\n";
+    t.write("big.nix", &text);
+    let (code, out) = t.lint(&["big.nix"], Duration::from_secs(300));
+    assert_eq!((code, out.as_str()), (0, ""), "{i} hosts");
 }

@@ -728,6 +728,8 @@ impl Evaluator {
         match v {
             Value::Bool(true) => Str::text("1", range, false),
             Value::Bool(false) | Value::Null => Str::text("", range, false),
+            // Bounded like evaluation: a list can contain itself (`let l = [ l ]; in`).
+            Value::List(_) if !self.enter() => Str::hole(range, None),
             Value::List(items) => {
                 let mut out = Str::default();
                 for (i, e) in items.iter().enumerate() {
@@ -740,6 +742,7 @@ impl Evaluator {
                     };
                     out = out.concat(&s);
                 }
+                self.leave();
                 out
             }
             other => self

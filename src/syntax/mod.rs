@@ -80,91 +80,97 @@ fn kind_name(k: rnix::SyntaxKind) -> String {
     format!("`{s}`")
 }
 
-/// Nesting deeper than this is refused before parsing: rnix parses recursively (it bounds
-/// the recursion of most expressions itself, but not of lists).
-pub const MAX_NESTING: usize = 1_000;
-/// Attribute paths longer than this are refused before parsing: rnix parses them in
-/// quadratic time.
+/// How deep rnix may recurse where it sets no limit of its own (it stops `let`, `if`,
+/// parentheses and sets at 512 levels, but not list nesting, chains of `//`, `++` or `->`,
+/// or repeated `-`/`!`). Files that could go deeper are measured before parsing; one that
+/// does is refused. The command line and the language server parse on 64 MiB stacks, which
+/// hold this depth many times over.
+pub const MAX_RECURSION: usize = 20_000;
+/// A run of `a.b.c...` longer than this is refused before parsing: rnix's tokenizer is
+/// quadratic in its length.
 pub const MAX_ATTRPATH: usize = 1_000;
 
-/// A `too-deep` diagnostic when the text nests brackets or `let`s deeper than
-/// [`MAX_NESTING`], or writes an attribute path longer than [`MAX_ATTRPATH`]; found with
-/// rnix's (iterative) tokenizer, in linear time.
+/// A `too-deep` diagnostic when parsing the text would recurse deeper than
+/// [`MAX_RECURSION`], or it holds a dotted name longer than [`MAX_ATTRPATH`]. Linear time:
+/// byte counts bound both, and only a file above a bound is measured exactly (with rnix's
+/// iterative tokenizer).
 pub fn too_deep(text: &str) -> Option<Diagnostic> {
     use rnix::SyntaxKind::*;
-    // Upper bounds first, cheap to count: fewer opening brackets than the limit cannot
-    // nest deeper than it, fewer dots cannot make a longer path.
     let bytes = text.as_bytes();
-    let opening = memchr::memchr3_iter(b'(', b'[', b'{', bytes).count();
-    let dots = memchr::memchr_iter(b'.', bytes).count();
-    if opening <= MAX_NESTING && dots <= MAX_ATTRPATH {
-        return None;
-    }
-    // rnix's tokenizer looks ahead over `a.b.c...` for a `/` (a path literal) at every
-    // name, which is quadratic in the run's length: measure such runs on the raw text first.
-    let (mut dots, mut run_start) = (0usize, 0usize);
-    // Upper bounds of the nesting and of the names in a path (brackets and dots in strings
-    // and comments count too): when they are small, tokenizing can be skipped.
-    let (mut raw_depth, mut raw_max_depth, mut all_dots) = (0usize, 0usize, 0usize);
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                raw_depth += 1;
-                raw_max_depth = raw_max_depth.max(raw_depth);
+    if memchr::memchr_iter(b'.', bytes).count() > MAX_ATTRPATH {
+        let (mut dots, mut run_start) = (0usize, 0usize);
+        for (i, b) in bytes.iter().enumerate() {
+            match b {
+                b'.' => dots += 1,
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' | b'\'' => {}
+                _ => {
+                    dots = 0;
+                    run_start = i + 1;
+                }
             }
-            b')' | b']' | b'}' => raw_depth = raw_depth.saturating_sub(1),
-            _ => {}
-        }
-        all_dots += usize::from(b == b'.');
-        match b {
-            b'.' => dots += 1,
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' | b'\'' => {}
-            _ => {
-                dots = 0;
-                run_start = i + 1;
+            if dots > MAX_ATTRPATH {
+                let message =
+                    format!("a name with more than {MAX_ATTRPATH} dots; this file is not linted");
+                return Some(refusal(run_start, message));
             }
         }
-        if dots > MAX_ATTRPATH {
-            return Some(refusal(
-                run_start,
-                format!("a name with more than {MAX_ATTRPATH} dots; this file is not linted"),
-            ));
-        }
     }
-    if raw_max_depth <= MAX_NESTING && all_dots <= MAX_ATTRPATH {
+    // Every level of unlimited recursion needs one of these: `[`, `!`, `//`, `++`, `->`,
+    // or a `-` that does not continue a name (`util-linux` is one identifier).
+    let count = |s: &str| memchr::memmem::find_iter(bytes, s).count();
+    let minus = memchr::memchr_iter(b'-', bytes)
+        .filter(|&i| {
+            i == 0 || !matches!(bytes[i - 1], b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'\'' | b'-')
+        })
+        .count();
+    let bound = memchr::memchr2_iter(b'[', b'!', bytes).count()
+        + count("//")
+        + count("++")
+        + count("->")
+        + minus;
+    if bound <= MAX_RECURSION {
         return None;
     }
-    let (mut depth, mut max_depth, mut path, mut max_path) = (0usize, 0usize, 0usize, 0usize);
-    let mut at = 0usize;
-    let mut offset = 0usize;
+    // Exactly: list nesting plus, at each bracket level, the operators chained there.
+    let mut levels: Vec<(bool, usize)> = vec![(false, 0)]; // (is a list, chained operators)
+    let (mut depth, mut at, mut offset) = (0usize, 0usize, 0usize);
     for (kind, token) in rnix::tokenize(text) {
         match kind {
-            TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START | TOKEN_LET
-            | TOKEN_STRING_START => depth += 1,
-            TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END | TOKEN_IN
-            | TOKEN_STRING_END => depth = depth.saturating_sub(1),
-            TOKEN_DOT => path += 1,
-            TOKEN_WHITESPACE | TOKEN_COMMENT | TOKEN_IDENT => {}
-            _ => path = 0,
+            TOKEN_L_BRACK => {
+                levels.push((true, 0));
+                depth += 1;
+            }
+            TOKEN_L_PAREN | TOKEN_L_BRACE | TOKEN_INTERPOL_START => levels.push((false, 0)),
+            TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END
+                if levels.len() > 1 =>
+            {
+                let (list, chained) = levels.pop().unwrap_or_default();
+                depth -= usize::from(list) + chained;
+            }
+            TOKEN_UPDATE | TOKEN_CONCAT | TOKEN_IMPLICATION | TOKEN_SUB | TOKEN_INVERT => {
+                levels.last_mut().expect("a level").1 += 1;
+                depth += 1;
+            }
+            TOKEN_SEMICOLON | TOKEN_COMMA | TOKEN_ASSIGN | TOKEN_IN | TOKEN_THEN | TOKEN_ELSE
+            | TOKEN_COLON => {
+                let level = levels.last_mut().expect("a level");
+                depth -= level.1;
+                level.1 = 0;
+            }
+            _ => {}
         }
-        if kind == TOKEN_ASSIGN || kind == TOKEN_SEMICOLON {
-            path = 0;
-        }
-        if depth > max_depth || path > max_path {
+        if depth > MAX_RECURSION {
             at = offset;
+            break;
         }
-        max_depth = max_depth.max(depth);
-        max_path = max_path.max(path);
         offset += token.len();
     }
-    let message = if max_depth > MAX_NESTING {
-        format!("nesting is deeper than {MAX_NESTING} levels; this file is not linted")
-    } else if max_path > MAX_ATTRPATH {
-        format!("an attribute path is longer than {MAX_ATTRPATH} names; this file is not linted")
-    } else {
-        return None;
-    };
-    Some(refusal(at.min(text.len()), message))
+    (depth > MAX_RECURSION).then(|| {
+        refusal(
+            at.min(text.len()),
+            format!("lists or operator chains nest deeper than {MAX_RECURSION} levels; this file is not linted"),
+        )
+    })
 }
 
 fn refusal(at: usize, message: String) -> Diagnostic {

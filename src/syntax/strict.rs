@@ -7,10 +7,10 @@
 //! names by the text they borrow from it.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use rnix::{NixLanguage, SyntaxKind, SyntaxNode, TextRange, TextSize};
 use rowan::{GreenNodeData, GreenTokenData, Language, NodeOrToken};
+use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Diagnostic, Label, builtin};
 
@@ -155,7 +155,7 @@ enum Entry<'a> {
 
 /// The static names of a binding set, with where each was first defined.
 #[derive(Default)]
-struct Bindings<'a>(HashMap<Cow<'a, str>, (TextRange, Entry<'a>)>);
+struct Bindings<'a>(FxHashMap<Cow<'a, str>, (TextRange, Entry<'a>)>);
 
 type Path<'a> = [(Cow<'a, str>, TextRange)];
 

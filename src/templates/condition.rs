@@ -53,7 +53,12 @@ impl Observed {
                 items
                     .iter()
                     .map(|e| match e {
-                        Elem::One(t) => Observed::of(ev, &ev.force_plain(*t)),
+                        // One level: options hold lists of scalars, and a list may
+                        // contain itself (`let l = [ l ]; in`).
+                        Elem::One(t) => match ev.force_plain(*t) {
+                            Value::List(_) => None,
+                            v => Observed::of(ev, &v),
+                        },
                         Elem::Splice(_) => None,
                     })
                     .collect::<Option<_>>()?,
