@@ -344,3 +344,23 @@ fn use_color(choice: ColorChoice) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_vanishes_between_walk_and_read_is_an_io_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.nix");
+        std::fs::write(&file, "{ }").unwrap();
+        let inputs = discover::inputs(&[dir.path().to_path_buf()]);
+        assert!(matches!(&inputs[..], [Input::File(p)] if *p == file));
+        std::fs::remove_file(&file).unwrap();
+        let cli = Cli::parse_from(["nixk8s-lint"]);
+        let report = read_input(&inputs[0], &cli.check).unwrap_err();
+        let d = &report.diagnostics[0];
+        assert_eq!(d.rule, builtin::IO_ERROR);
+        assert!(d.message.contains("cannot be read: No such file"), "{}", d.message);
+    }
+}
