@@ -196,6 +196,13 @@ fn lint_input(input: &Input, args: &CheckArgs, resolved: &Resolved) -> Outcome {
     diagnostics.extend(out.suppressed);
     diagnostics.extend(fix.errors.iter().cloned());
     diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
+    // Rendering needs a file's text only for its diagnostics: a run over many files keeps
+    // just the texts it reports on.
+    let text = if diagnostics.is_empty() {
+        String::new()
+    } else {
+        text
+    };
     Outcome {
         timings: out.timings,
         read: read_time,
