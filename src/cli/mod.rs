@@ -368,6 +368,10 @@ mod tests {
         let report = read_input(&inputs[0], &cli.check).unwrap_err();
         let d = &report.diagnostics[0];
         assert_eq!(d.rule, builtin::IO_ERROR);
-        assert!(d.message.contains("cannot be read: No such file"), "{}", d.message);
+        assert!(
+            d.message.contains("cannot be read: No such file"),
+            "{}",
+            d.message
+        );
     }
 }

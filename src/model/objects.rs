@@ -52,6 +52,7 @@ impl Object {
 
 pub fn objects(ev: &Evaluator, root: &ast::Root) -> Vec<Object> {
     let mut out = vec![];
+    let mut scopes = Scopes::default();
     for node in root
         .syntax()
         .descendants()
@@ -61,12 +62,17 @@ pub fn objects(ev: &Evaluator, root: &ast::Root) -> Vec<Object> {
         let is_object = set
             .attrpath_values()
             .filter_map(|apv| apv.attrpath()?.attrs().next())
-            .filter_map(|a| static_attr_name(&a))
-            .any(|k| k == "kind" || k == "clusters");
+            .any(|a| match &a {
+                // Most names are identifiers: compare without allocating.
+                ast::Attr::Ident(i) => i
+                    .ident_token()
+                    .is_some_and(|t| t.text() == "kind" || t.text() == "clusters"),
+                other => static_attr_name(other).is_some_and(|k| k == "kind" || k == "clusters"),
+            });
         if !is_object {
             continue;
         }
-        let scope = scope_at(ev, &node);
+        let scope = scopes.at(ev, &node);
         let Value::Attrs(attrs) = ev.eval(&ast::Expr::AttrSet(set), scope) else {
             continue;
         };
@@ -86,31 +92,65 @@ pub fn objects(ev: &Evaluator, root: &ast::Root) -> Vec<Object> {
     out
 }
 
-/// The scope a node sees, rebuilt from its ancestors. Lambda parameters are unknown,
-/// except `lib` and `pkgs` by the NixOS convention.
-fn scope_at(ev: &Evaluator, node: &rnix::SyntaxNode) -> ScopeId {
-    let mut chain: Vec<rnix::SyntaxNode> = node.ancestors().skip(1).collect();
-    chain.reverse();
-    let mut scope = Evaluator::ROOT_SCOPE;
-    for (i, anc) in chain.iter().enumerate() {
-        let child = chain.get(i + 1).unwrap_or(node);
+/// The scopes nodes see, rebuilt from their ancestors once and shared by all objects below
+/// them. Lambda parameters are unknown, except `lib` and `pkgs` by the NixOS convention.
+#[derive(Default)]
+struct Scopes(std::collections::HashMap<(TextRange, SyntaxKind), ScopeId>);
+
+impl Scopes {
+    /// The scope that `node` is evaluated in.
+    fn at(&mut self, ev: &Evaluator, node: &rnix::SyntaxNode) -> ScopeId {
+        let key = |n: &rnix::SyntaxNode| (n.text_range(), n.kind());
+        // Up to the nearest ancestor whose scope is known, then down again.
+        let mut chain = vec![node.clone()];
+        let mut scope = Evaluator::ROOT_SCOPE;
+        while let Some(parent) = chain.last().and_then(|n| n.parent()) {
+            if let Some(&known) = self.0.get(&key(&parent)) {
+                scope = known;
+                chain.push(parent);
+                break;
+            }
+            chain.push(parent);
+        }
+        let mut pairs: Vec<(rnix::SyntaxNode, rnix::SyntaxNode)> = chain
+            .windows(2)
+            .map(|w| (w[1].clone(), w[0].clone()))
+            .collect();
+        pairs.reverse();
+        for (anc, child) in pairs {
+            scope = Self::inside(ev, &anc, &child, scope);
+            self.0.insert(key(&child), scope);
+        }
+        scope
+    }
+
+    /// The scope that `child` sees inside `anc`, which sees `scope`.
+    fn inside(
+        ev: &Evaluator,
+        anc: &rnix::SyntaxNode,
+        child: &rnix::SyntaxNode,
+        scope: ScopeId,
+    ) -> ScopeId {
         if let Some(l) = ast::LetIn::cast(anc.clone()) {
-            scope = ev.let_scope(&l, scope);
-        } else if let Some(w) = ast::With::cast(anc.clone()) {
-            if w.body().is_some_and(|b| b.syntax() == child) {
-                scope = ev.with_scope(&w, scope);
-            }
-        } else if let Some(a) = ast::AttrSet::cast(anc.clone()) {
-            if a.rec_token().is_some() {
-                scope = ev.rec_scope(&a, scope).0;
-            }
-        } else if let Some(l) = ast::Lambda::cast(anc.clone())
+            return ev.let_scope(&l, scope);
+        }
+        if let Some(w) = ast::With::cast(anc.clone())
+            && w.body().is_some_and(|b| b.syntax() == child)
+        {
+            return ev.with_scope(&w, scope);
+        }
+        if let Some(a) = ast::AttrSet::cast(anc.clone())
+            && a.rec_token().is_some()
+        {
+            return ev.rec_scope(&a, scope).0;
+        }
+        if let Some(l) = ast::Lambda::cast(anc.clone())
             && l.body().is_some_and(|b| b.syntax() == child)
         {
             let range = l.syntax().text_range();
             let args = ev.done(super::module_args(ev, range), range);
-            scope = ev.param_scope(&l, args, scope);
+            return ev.param_scope(&l, args, scope);
         }
+        scope
     }
-    scope
 }

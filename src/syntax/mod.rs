@@ -98,17 +98,17 @@ pub fn too_deep(text: &str) -> Option<Diagnostic> {
     use rnix::SyntaxKind::*;
     let bytes = text.as_bytes();
     if memchr::memchr_iter(b'.', bytes).count() > MAX_ATTRPATH {
-        let (mut dots, mut run_start) = (0usize, 0usize);
-        for (i, b) in bytes.iter().enumerate() {
-            match b {
-                b'.' => dots += 1,
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' | b'\'' => {}
-                _ => {
-                    dots = 0;
-                    run_start = i + 1;
-                }
+        // Dots joined by name characters only (`a.b.c`); a gap stops at its first other byte.
+        let name =
+            |b: &u8| matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' | b'\'');
+        let (mut run, mut run_start, mut prev) = (0usize, 0usize, None);
+        for dot in memchr::memchr_iter(b'.', bytes) {
+            match prev {
+                Some(p) if bytes[p + 1..dot].iter().all(name) => run += 1,
+                _ => (run, run_start) = (1, dot),
             }
-            if dots > MAX_ATTRPATH {
+            prev = Some(dot);
+            if run > MAX_ATTRPATH {
                 let message =
                     format!("a name with more than {MAX_ATTRPATH} dots; this file is not linted");
                 return Some(refusal(run_start, message));
