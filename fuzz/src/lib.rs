@@ -9,6 +9,7 @@ use nixk8s_lint::diagnostic::{Safety, builtin};
 use nixk8s_lint::fix::fix_text;
 use nixk8s_lint::lsp::{Document, Encoding};
 use nixk8s_lint::{Linter, RuleSet, lint_file};
+use rnix::{TextRange, TextSize};
 
 static LINTER: LazyLock<Linter> = LazyLock::new(|| Linter::new(RuleSet::builtin()));
 
@@ -118,10 +119,22 @@ fn edit_and_resync(data: &[u8]) {
         assert_eq!(doc.text, reference);
     }
     let resynced = Document::new(reference, 0);
-    for d in lint_file(&doc.text, &LINTER).diagnostics {
+    // LSP cannot point between `\r` and `\n`; such an offset maps to the line's end.
+    let text = &doc.text;
+    let representable = |o: TextSize| {
+        let i = usize::from(o);
+        let inside_crlf = i > 0 && text[..i].ends_with('\r') && text[i..].starts_with('\n');
+        if inside_crlf {
+            o - TextSize::from(1)
+        } else {
+            o
+        }
+    };
+    for d in lint_file(text, &LINTER).diagnostics {
         let range = doc.range(d.range, enc);
         assert_eq!(range, resynced.range(d.range, enc));
-        assert_eq!(doc.text_range(range, enc), d.range, "{range:?}");
+        let expected = TextRange::new(representable(d.range.start()), representable(d.range.end()));
+        assert_eq!(doc.text_range(range, enc), expected, "{range:?}");
     }
 }
 

@@ -96,6 +96,8 @@ impl Document {
         let offset = usize::from(offset).min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
+        // Inside a `\r\n` is the end of the line: LSP cannot point between the two.
+        let offset = offset.min(self.line_end(line));
         let prefix = self.text.get(start..offset).unwrap_or("");
         let character = match enc {
             Encoding::Utf8 => prefix.len(),
@@ -164,6 +166,8 @@ mod tests {
         // Past a line's end means before its line break, never inside `\r\n`.
         assert_eq!(offsets, [2, 4, 6, 8, 12, 12]);
         assert_eq!(doc.position(TextSize::from(7), Encoding::Utf8), pos(2, 0));
+        // Between `\r` and `\n`: the end of the line.
+        assert_eq!(doc.position(TextSize::from(3), Encoding::Utf8), pos(0, 2));
     }
 
     #[test]
