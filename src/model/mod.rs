@@ -100,7 +100,7 @@ impl Model {
     pub fn build_for(root: &ast::Root, wanted: &Wanted) -> Model {
         let ev = Evaluator::new(root.syntax().text_range().len().into());
         let module = match root.expr() {
-            Some(expr) => {
+            Some(expr) if wanted.any_option() => {
                 let t = ev.thunk(expr, Evaluator::ROOT_SCOPE);
                 let t = match ev.force(t) {
                     Value::Lambda(_) => {
@@ -112,7 +112,7 @@ impl Model {
                 };
                 options::module(&ev, t, wanted)
             }
-            None => options::Module {
+            _ => options::Module {
                 defs: vec![],
                 imports: vec![],
             },

@@ -3,12 +3,16 @@
 
 use std::sync::Arc;
 
+use memchr::memmem::Finder;
+
 use super::options::Segment;
 
 /// Option path prefixes (`*` matches any name) and whether Kubernetes objects are needed.
 #[derive(Clone, Debug, Default)]
 pub struct Wanted {
     prefixes: Arc<Vec<Vec<String>>>,
+    /// A searcher for each name in the prefixes, built once.
+    names: Arc<Vec<(String, Finder<'static>)>>,
     pub objects: bool,
 }
 
@@ -20,6 +24,7 @@ impl Wanted {
     pub fn everything() -> Wanted {
         Wanted {
             prefixes: Arc::new(vec![vec![]]),
+            names: Arc::default(),
             objects: true,
         }
     }
@@ -35,16 +40,52 @@ impl Wanted {
 
     /// Definitions at and below the dotted `path`.
     pub fn option(&mut self, path: &str) {
+        let names = Arc::make_mut(&mut self.names);
+        for name in path.split('.').filter(|n| *n != "*") {
+            if !names.iter().any(|(n, _)| n == name) {
+                names.push((name.to_string(), Finder::new(name).into_owned()));
+            }
+        }
         Arc::make_mut(&mut self.prefixes).push(path.split('.').map(str::to_string).collect());
     }
 
-    /// For a file with source `text`: objects only where it writes a key they need
-    /// (`kind`, `clusters`), which an object's source always does.
+    /// For a file with source `text`. A file defines a wanted option only by writing its
+    /// names (`systemd`, `services`, ...) somewhere, and an object only by writing `kind`
+    /// or `clusters`: what it cannot define is not looked for, and a file that can define
+    /// nothing wanted is not evaluated at all. (A name computed from pieces, as in
+    /// `${"sys" + "temd"}`, is missed, and so is unknown rather than guessed.)
     pub fn for_text(&self, text: &str) -> Wanted {
+        let bytes = text.as_bytes();
+        let written: Vec<&str> = self
+            .names
+            .iter()
+            .filter(|(_, finder)| finder.find(bytes).is_some())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let all_written =
+            |p: &Vec<String>| p.iter().all(|s| s == "*" || written.contains(&s.as_str()));
+        let prefixes = if self.prefixes.iter().all(all_written) {
+            self.prefixes.clone()
+        } else {
+            Arc::new(
+                self.prefixes
+                    .iter()
+                    .filter(|p| all_written(p))
+                    .cloned()
+                    .collect(),
+            )
+        };
+        let object_keys = ["kind", "clusters"];
         Wanted {
-            prefixes: self.prefixes.clone(),
-            objects: self.objects && (text.contains("kind") || text.contains("clusters")),
+            prefixes,
+            names: self.names.clone(),
+            objects: self.objects && object_keys.iter().any(|k| text.contains(k)),
         }
+    }
+
+    /// Whether any option definition is wanted.
+    pub fn any_option(&self) -> bool {
+        !self.prefixes.is_empty()
     }
 
     /// Whether definitions at `path` (or below it, or above a wanted prefix) are wanted.
@@ -103,5 +144,24 @@ mod tests {
             assert!(!w.covers(&path(no)), "{no:?}");
         }
         assert!(Wanted::everything().covers(&path(&["programs", "git"])));
+    }
+
+    #[test]
+    fn a_file_is_searched_only_for_the_options_it_writes_the_names_of() {
+        let mut w = Wanted::core();
+        w.option("services.k3s.serverAddr");
+        w.objects = true;
+        let none = w.for_text("{ services.openssh.enable = true; networking.hostName = \"a\"; }");
+        assert!(!none.any_option() && !none.objects);
+        let unit = w.for_text("{ systemd = { services.kubelet.path = [ ]; }; }");
+        assert!(unit.covers(&path(&["systemd", "services", "kubelet"])));
+        assert!(!unit.covers(&path(&["services", "k3s", "serverAddr"])));
+        let object = w.for_text("{ x = { kind = \"KubeletConfiguration\"; }; }");
+        assert!(object.objects && !object.any_option());
+        assert!(
+            Wanted::everything()
+                .for_text("")
+                .covers(&path(&["programs"]))
+        );
     }
 }
