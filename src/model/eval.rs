@@ -723,13 +723,18 @@ impl Evaluator {
         }
     }
 
-    /// `toString`: like interpolation, plus Booleans, null and lists (joined by spaces).
+    /// `toString`: like interpolation, plus Booleans, null and lists (joined by spaces,
+    /// nested lists flattened).
     pub fn to_string(&self, v: &Value, range: TextRange) -> Str {
+        self.to_string_nested(v, range, 0)
+    }
+
+    /// Lists nest two levels at most: a list can contain itself (`let l = [ l l ]; in`).
+    fn to_string_nested(&self, v: &Value, range: TextRange, depth: usize) -> Str {
         match v {
             Value::Bool(true) => Str::text("1", range, false),
             Value::Bool(false) | Value::Null => Str::text("", range, false),
-            // Bounded like evaluation: a list can contain itself (`let l = [ l ]; in`).
-            Value::List(_) if !self.enter() => Str::hole(range, None),
+            Value::List(_) if depth >= 2 => Str::hole(range, None),
             Value::List(items) => {
                 let mut out = Str::default();
                 for (i, e) in items.iter().enumerate() {
@@ -737,12 +742,13 @@ impl Evaluator {
                         out = out.concat(&Str::text(" ", range, false));
                     }
                     let s = match e {
-                        Elem::One(t) => self.to_string(&self.force(*t), self.range(*t)),
+                        Elem::One(t) => {
+                            self.to_string_nested(&self.force(*t), self.range(*t), depth + 1)
+                        }
                         Elem::Splice(r) => Str::hole(*r, None),
                     };
                     out = out.concat(&s);
                 }
-                self.leave();
                 out
             }
             other => self
