@@ -124,13 +124,16 @@ impl Check for Params {
                 }
             }
         };
+        // Each command line's flags, parsed once for all the flag sources.
+        let flags: Vec<_> = model.commands.iter().map(|c| c.flags()).collect();
         for src in &self.flags {
-            for cmd in model
+            for (cmd, flags) in model
                 .commands
                 .iter()
-                .filter(|c| c.component == src.component)
+                .zip(&flags)
+                .filter(|(c, _)| c.component == src.component)
             {
-                for flag in cmd.flags().iter().filter(|f| f.name == src.flag) {
+                for flag in flags.iter().filter(|f| f.name == src.flag) {
                     if let Some(v) = &flag.value {
                         report(
                             v,
