@@ -50,6 +50,9 @@ impl Object {
     }
 }
 
+/// Keys an attribute set needs to be an object: `kind` or a kubeconfig's `clusters`.
+pub const KEYS: [&str; 2] = ["kind", "clusters"];
+
 pub fn objects(ev: &Evaluator, root: &ast::Root) -> Vec<Object> {
     let mut out = vec![];
     let mut scopes = Scopes::default();
@@ -64,10 +67,8 @@ pub fn objects(ev: &Evaluator, root: &ast::Root) -> Vec<Object> {
             .filter_map(|apv| apv.attrpath()?.attrs().next())
             .any(|a| match &a {
                 // Most names are identifiers: compare without allocating.
-                ast::Attr::Ident(i) => i
-                    .ident_token()
-                    .is_some_and(|t| t.text() == "kind" || t.text() == "clusters"),
-                other => static_attr_name(other).is_some_and(|k| k == "kind" || k == "clusters"),
+                ast::Attr::Ident(i) => i.ident_token().is_some_and(|t| KEYS.contains(&t.text())),
+                other => static_attr_name(other).is_some_and(|k| KEYS.contains(&k.as_str())),
             });
         if !is_object {
             continue;

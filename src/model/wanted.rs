@@ -75,11 +75,10 @@ impl Wanted {
                     .collect(),
             )
         };
-        let object_keys = ["kind", "clusters"];
         Wanted {
             prefixes,
             names: self.names.clone(),
-            objects: self.objects && object_keys.iter().any(|k| text.contains(k)),
+            objects: self.objects && super::objects::KEYS.iter().any(|k| text.contains(k)),
         }
     }
 
