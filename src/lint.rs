@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Label, Severity, Suppression, builtin};
 use crate::model::{Model, Wanted};
 use crate::rules::{self, Level, Rule, RuleSet};
 use crate::suppress;
-use crate::syntax::{self, LineIndex};
+use crate::syntax::{self, LineIndex, Parsed};
 
 /// Checks about suppression comments themselves, with their default severities.
 pub const META: &[(&str, Severity, &str)] = &[
@@ -167,24 +167,31 @@ pub fn lint_source(text: &str, linter: &Linter) -> Vec<Diagnostic> {
 /// Like [`lint_source`], also returning what suppression comments suppressed. A panic
 /// while building the model or in a rule becomes an `internal-error` diagnostic naming it.
 pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
-    let mut out = LintOutput::default();
-    if let Some(too_deep) = syntax::too_deep(text) {
-        out.diagnostics.push(too_deep);
-        return out;
-    }
-    // A byte order mark is reported, and parsed as whitespace so the rest is still linted.
-    let (text, bom) = match text.strip_prefix('\u{feff}') {
-        Some(rest) => (std::borrow::Cow::Owned(format!("   {rest}")), true),
-        None => (std::borrow::Cow::Borrowed(text), false),
-    };
     let clock = Instant::now();
-    let parse = rnix::Root::parse(&text);
-    out.timings.parse = clock.elapsed();
+    match Parsed::new(text) {
+        Ok(parsed) => {
+            let parse = clock.elapsed();
+            let mut out = lint_parsed(text, &parsed, linter);
+            out.timings.parse = parse;
+            out
+        }
+        Err(too_deep) => LintOutput {
+            diagnostics: vec![*too_deep],
+            ..LintOutput::default()
+        },
+    }
+}
+
+/// [`lint_file`] on a text already parsed (the language server keeps a document's tree
+/// between edits). `parsed` must be `text`'s.
+pub fn lint_parsed(text: &str, parsed: &Parsed, linter: &Linter) -> LintOutput {
+    let mut out = LintOutput::default();
+    let root = parsed.syntax();
     let mut findings = vec![];
     let clock = Instant::now();
     let model = guarded(
         || "building the model".to_string(),
-        || Model::build_for(&parse.tree(), &linter.wanted.for_text(&text)),
+        || Model::build_for(&parsed.root(), &linter.wanted.for_text(text)),
     );
     out.timings.model = clock.elapsed();
     let clock = Instant::now();
@@ -199,18 +206,16 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
         }
         Err(d) => out.diagnostics.push(*d),
     }
-    drop_findings_in_broken_code(&parse, &mut findings);
-    let suppressed = apply_suppressions(&parse.syntax(), &text, linter, findings);
+    drop_findings_in_broken_code(&root, &parsed.errors, &mut findings);
+    let suppressed = apply_suppressions(&root, text, linter, findings);
     out.diagnostics.extend(suppressed.diagnostics);
     out.suppressed = suppressed.suppressed;
-    if bom {
+    if text.starts_with('\u{feff}') {
         out.diagnostics.push(syntax::bom());
     }
-    out.diagnostics.extend(syntax::syntax_errors(
-        parse.errors(),
-        TextSize::of(text.as_ref()),
-    ));
-    out.diagnostics.extend(syntax::nix_rejects(&parse.syntax()));
+    out.diagnostics
+        .extend(syntax::syntax_errors(&parsed.errors, TextSize::of(text)));
+    out.diagnostics.extend(syntax::nix_rejects(&root));
     out.diagnostics
         .sort_by_key(|d| (d.range.start(), d.range.end()));
     out.timings.checks = clock.elapsed();
@@ -219,15 +224,17 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
 
 /// Drops findings inside a binding that holds a syntax error: what the parser recovered
 /// there is a guess, and findings must not be invented from it.
-fn drop_findings_in_broken_code(parse: &rnix::Parse<rnix::Root>, findings: &mut Vec<Diagnostic>) {
+fn drop_findings_in_broken_code(
+    root: &rnix::SyntaxNode,
+    errors: &[rnix::ParseError],
+    findings: &mut Vec<Diagnostic>,
+) {
     use rnix::ParseError as E;
-    if findings.is_empty() || parse.errors().is_empty() {
+    if findings.is_empty() || errors.is_empty() {
         return;
     }
-    let root = parse.syntax();
     let end = root.text_range().end();
-    let mut starts: Vec<TextSize> = parse
-        .errors()
+    let mut starts: Vec<TextSize> = errors
         .iter()
         .map(|e| match e {
             E::Unexpected(r)

@@ -1040,30 +1040,20 @@ fn hooks_file_defines_the_check_and_fix_hooks() {
 // The repository's own Nix files
 // ---------------------------------------------------------------------------------------
 
-/// Every `*.nix` of the repository outside testdata/, target/, hidden directories and
-/// `result*` links, relative to the root.
-fn own_nix_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        let rel = p.strip_prefix(root()).unwrap().to_path_buf();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        let meta = std::fs::symlink_metadata(&p).unwrap();
-        if meta.is_dir() {
-            if name.starts_with('.') || name.starts_with("result") {
-                continue;
-            }
-            if rel == Path::new("testdata") || rel == Path::new("target") {
-                continue;
-            }
-            own_nix_files(&p, out);
-        } else if meta.is_file() && name.ends_with(".nix") {
-            out.push(rel);
-        }
-    }
+/// Every `*.nix` file git tracks outside testdata/, relative to the root (local fuzzing
+/// corpora and build outputs are not the repository's).
+fn own_nix_files() -> Vec<PathBuf> {
+    let out = Command::new("git")
+        .args(["ls-files", "-z", "--", "*.nix", ":!testdata"])
+        .current_dir(root())
+        .output()
+        .expect("run git ls-files");
+    assert!(out.status.success(), "git ls-files: {}", describe(&out));
+    out.stdout
+        .split(|&b| b == 0)
+        .filter(|f| !f.is_empty())
+        .map(|f| PathBuf::from(String::from_utf8_lossy(f).into_owned()))
+        .collect()
 }
 
 #[test]
@@ -1072,8 +1062,7 @@ fn own_nix_files_parse_and_lint_clean() {
     let Some(nix) = tool(TEST, "nix-instantiate", "apt-get install nix-bin") else {
         return;
     };
-    let mut files = vec![];
-    own_nix_files(root(), &mut files);
+    let files = own_nix_files();
     for f in ["flake.nix", "default.nix", "nix/package.nix"] {
         assert!(files.contains(&PathBuf::from(f)), "{f} in {files:?}");
     }

@@ -8,6 +8,7 @@ use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
 use nixk8s_lint::diagnostic::{Safety, builtin};
 use nixk8s_lint::fix::fix_text;
 use nixk8s_lint::lsp::{Document, Encoding};
+use nixk8s_lint::syntax::Parsed;
 use nixk8s_lint::{Linter, RuleSet, lint_file};
 use rnix::{TextRange, TextSize};
 
@@ -85,8 +86,8 @@ fn fix_text_twice(data: &[u8]) {
     }
 }
 
-/// A document opened with some text and edited incrementally holds the same text as one
-/// re-synced in full, and maps every diagnostic to the same LSP positions and back.
+/// A document opened with some text and edited incrementally holds the same text and tree
+/// as one re-synced in full, and maps every diagnostic to the same LSP positions and back.
 pub fn lsp_edits(data: &[u8]) {
     on_worker_stack(|| edit_and_resync(data));
 }
@@ -117,6 +118,16 @@ fn edit_and_resync(data: &[u8]) {
         };
         doc.apply(vec![change], version as i32 + 2, enc);
         assert_eq!(doc.text, reference);
+        // The tree kept across edits is the one a full parse builds.
+        match (doc.parsed(), Parsed::new(&reference)) {
+            (Ok(kept), Ok(full)) => {
+                assert!(
+                    kept.green == full.green && kept.errors == full.errors,
+                    "{reference:?}"
+                )
+            }
+            (kept, full) => assert_eq!(kept.is_ok(), full.is_ok()),
+        }
     }
     let resynced = Document::new(reference, 0);
     // LSP cannot point between `\r` and `\n`; such an offset maps to the line's end.

@@ -1,8 +1,11 @@
-//! An open document: its text, version, and conversions between byte offsets (used inside)
-//! and LSP positions in the negotiated encoding (UTF-8 or UTF-16 code units).
+//! An open document: its text, version, syntax tree, and conversions between byte offsets
+//! (used inside) and LSP positions in the negotiated encoding (UTF-8 or UTF-16 code units).
 
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
 use rnix::{TextRange, TextSize};
+
+use crate::diagnostic::Diagnostic;
+use crate::syntax::Parsed;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
@@ -14,6 +17,8 @@ pub struct Document {
     pub text: String,
     pub version: i32,
     line_starts: Vec<usize>,
+    /// The tree of `text` when known: edits inside a set or a list keep it up to date.
+    parsed: Option<Parsed>,
 }
 
 impl Document {
@@ -22,6 +27,7 @@ impl Document {
             text,
             version,
             line_starts: vec![],
+            parsed: None,
         };
         d.index();
         d
@@ -61,12 +67,27 @@ impl Document {
                     let start = self.offset(r.start, enc);
                     let end = self.offset(r.end, enc).max(start);
                     self.text.replace_range(start..end, &c.text);
+                    let edit =
+                        TextRange::new(TextSize::from(start as u32), TextSize::from(end as u32));
+                    self.parsed =
+                        (self.parsed.take()).and_then(|p| p.reparse(edit, &c.text, &self.text));
                 }
-                None => self.text = c.text,
+                None => {
+                    self.text = c.text;
+                    self.parsed = None;
+                }
             }
             self.index();
         }
         self.version = version;
+    }
+
+    /// The text's tree, parsed now unless edits kept it (a `too-deep` text is refused).
+    pub fn parsed(&mut self) -> Result<Parsed, Box<Diagnostic>> {
+        if self.parsed.is_none() {
+            self.parsed = Some(Parsed::new(&self.text)?);
+        }
+        Ok(self.parsed.clone().expect("parsed above"))
     }
 
     /// The byte offset of a position; positions past a line's end or the text's end clamp

@@ -1,4 +1,4 @@
-//! The language server: the same [`lint_file`] as the CLI, on open documents, with code
+//! The language server: the same linting as the CLI ([`lint_parsed`]), on open documents, with code
 //! actions for fixes and suppressions. It talks over an [`lsp_server::Connection`]; the
 //! binary provides the transport and the configuration ([`Workspace`]).
 
@@ -21,7 +21,7 @@ use serde::Deserialize;
 pub use document::{Document, Encoding};
 
 use crate::diagnostic::{Diagnostic as LintDiagnostic, Severity};
-use crate::lint::{Linter, Selection, lint_file};
+use crate::lint::{Linter, Selection, lint_parsed};
 
 /// Where the server gets the linter for a document: its nearest configuration.
 pub trait Workspace {
@@ -41,7 +41,8 @@ pub struct InitOptions {
     pub ignore: Vec<String>,
     /// Rule name → `error`, `warning`, `info` or `off`.
     pub severity: HashMap<String, String>,
-    /// Milliseconds to wait after a change before linting (default 10).
+    /// Milliseconds to wait after a change before linting (default 0: changes already
+    /// queued are applied first, so a burst of them is linted once).
     pub debounce_ms: Option<u64>,
 }
 
@@ -103,7 +104,7 @@ pub fn serve(
     });
     conn.initialize_finish(id, result)
         .map_err(|e| e.to_string())?;
-    let debounce = Duration::from_millis(options.debounce_ms.unwrap_or(10));
+    let debounce = Duration::from_millis(options.debounce_ms.unwrap_or(0));
     let mut server = Server {
         conn,
         encoding,
@@ -339,15 +340,19 @@ impl Server<'_> {
     /// Lints a document now and publishes its diagnostics.
     fn lint(&mut self, uri: &Uri) {
         self.pending.remove(uri);
-        let Some(doc) = self.docs.get(uri) else {
+        let Some(doc) = self.docs.get_mut(uri) else {
             return;
         };
         let path = uri.to_file_path().ok();
         let diagnostics = match self.workspace.linter_for(path.as_deref()) {
-            Ok(Some(linter)) => lint_file(&doc.text, &linter).diagnostics,
+            Ok(Some(linter)) => match doc.parsed() {
+                Ok(parsed) => lint_parsed(&doc.text, &parsed, &linter).diagnostics,
+                Err(too_deep) => vec![*too_deep],
+            },
             Ok(None) => vec![],
             Err(e) => vec![config_error(e)],
         };
+        let doc = &self.docs[uri];
         let version = doc.version;
         let lsp = diagnostics
             .iter()

@@ -4,7 +4,9 @@ use rnix::{ParseError, TextRange, TextSize};
 
 use crate::diagnostic::{Diagnostic, builtin};
 
+mod parsed;
 mod strict;
+pub use parsed::Parsed;
 pub use strict::nix_rejects;
 
 /// Diagnostics for rnix's parse errors, each at the position rnix gives.

@@ -9,6 +9,6 @@ return {
   filetypes = { 'nix' },
   root_markers = { 'nixk8s-lint.toml', '.nixk8s-lint.toml', 'flake.nix', '.git' },
   -- Passed to the server as is: { select = {...}, ignore = {...},
-  -- severity = { ['mdns-hostname'] = 'error' }, debounceMs = 10 }
+  -- severity = { ['mdns-hostname'] = 'error' }, debounceMs = 0 }
   init_options = vim.empty_dict(),
 }

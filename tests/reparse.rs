@@ -1,0 +1,73 @@
+//! Reparsing after an edit builds exactly the tree a full parse builds: every `.nix` file
+//! under `testdata/`, edited at many places with insertions and deletions that keep, break
+//! and change its structure.
+
+use std::path::Path;
+
+use nixk8s_lint::syntax::Parsed;
+use rnix::{TextRange, TextSize};
+
+const INSERTS: &[&str] = &[
+    "x", " ", "\n", "\"", "''", "${", "$", "{", "}", "[", "]", "{ }", "[ ]", ";", "#", "/*",
+    "a = 1; ", "rec ", "k8s-", ":", "@", "\\",
+];
+
+fn nix_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            nix_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "nix") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn reparsing_an_edit_matches_a_full_parse() {
+    let mut files = vec![];
+    nix_files(Path::new("testdata"), &mut files);
+    files.sort();
+    assert!(
+        files.len() > 50,
+        "testdata holds the example hosts and rule fixtures"
+    );
+    let (mut edits, mut reparsed) = (0, 0);
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Ok(old) = Parsed::new(&text) else {
+            continue;
+        };
+        // Every 7th char boundary: an insertion, and a deletion of up to 3 bytes.
+        let starts = (0..text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .step_by(7);
+        for (n, start) in starts.enumerate() {
+            let insert = INSERTS[n % INSERTS.len()];
+            let deleted = (start..=(start + n % 4).min(text.len()))
+                .rev()
+                .find(|&e| text.is_char_boundary(e))
+                .unwrap();
+            for (end, insert) in [(start, insert), (deleted, "")] {
+                let mut new_text = text.clone();
+                new_text.replace_range(start..end, insert);
+                let edit = TextRange::new(TextSize::from(start as u32), TextSize::from(end as u32));
+                edits += 1;
+                if let Some(re) = old.reparse(edit, insert, &new_text) {
+                    reparsed += 1;
+                    let full = Parsed::new(&new_text).unwrap();
+                    assert!(
+                        re.green == full.green && re.errors == full.errors,
+                        "{}: replacing {start}..{end} with {insert:?} reparsed differently",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+    // Most edits to these files fall inside a set or a list and keep the file valid.
+    assert!(
+        reparsed * 3 > edits,
+        "only {reparsed} of {edits} edits were reparsed"
+    );
+}
