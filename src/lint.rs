@@ -191,7 +191,7 @@ pub fn lint_parsed(text: &str, parsed: &Parsed, linter: &Linter) -> LintOutput {
     let clock = Instant::now();
     let model = guarded(
         || "building the model".to_string(),
-        || Model::build_for(&parsed.root(), &linter.wanted.for_text(text)),
+        || Model::build_for(&parsed.root(), text, &linter.wanted.for_text(text)),
     );
     out.timings.model = clock.elapsed();
     let clock = Instant::now();

@@ -47,8 +47,11 @@ fn path_of(i: &Input) -> &Path {
 }
 
 fn walk(root: &Path, out: &mut Vec<Input>) {
+    // Siblings in name order: the walk then yields paths already in the order `inputs`
+    // sorts them into, and that sort is linear.
     let walker = WalkDir::new(root)
         .follow_links(false)
+        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !skipped(e.file_name()));
     for entry in walker {

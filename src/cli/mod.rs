@@ -256,7 +256,12 @@ fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
     if !meta.is_file() {
         return Err("is not a regular file".to_string());
     }
-    std::fs::read(path).map_err(|e| e.to_string())
+    // Sized from the metadata above: `fs::read` would ask for it again.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(u64::MAX).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
 }
 
 /// `--timings`: where the time went, on stderr. Per-file phases are summed over the worker

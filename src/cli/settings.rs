@@ -94,6 +94,9 @@ pub struct Settings {
     selection_origin: &'static str,
     selection: Selection,
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
+    /// The same answers by a file's directory as written, which saves normalizing the
+    /// path of every file.
+    by_written_dir: HashMap<PathBuf, Option<PathBuf>>,
     by_file: HashMap<Option<PathBuf>, Arc<Resolved>>,
 }
 
@@ -136,6 +139,7 @@ impl Settings {
             selection_origin,
             selection,
             by_dir: HashMap::new(),
+            by_written_dir: HashMap::new(),
             by_file: HashMap::new(),
         }
     }
@@ -143,6 +147,7 @@ impl Settings {
     /// Forgets every configuration read so far.
     pub fn reload(&mut self) {
         self.by_dir.clear();
+        self.by_written_dir.clear();
         self.by_file.clear();
     }
 
@@ -164,10 +169,21 @@ impl Settings {
         if let Some(c) = &self.config_args.config {
             return Some(c.clone());
         }
-        let start = match path {
-            Some(p) => normalize(p).parent()?.to_path_buf(),
-            None => std::env::current_dir().ok()?,
+        let Some(path) = path else {
+            return self.config_file_in(&std::env::current_dir().ok()?);
         };
+        let written = path.parent().unwrap_or(Path::new(""));
+        if let Some(found) = self.by_written_dir.get(written) {
+            return found.clone();
+        }
+        let found = self.config_file_in(normalize(path).parent()?);
+        self.by_written_dir
+            .insert(written.to_path_buf(), found.clone());
+        found
+    }
+
+    /// The configuration file that applies in the absolute directory `start`.
+    fn config_file_in(&mut self, start: &Path) -> Option<PathBuf> {
         // Look in each directory once: the answer for a directory without a file of its
         // own is its parent's, and every directory on the way is remembered.
         let mut unknown = vec![];

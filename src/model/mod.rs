@@ -93,11 +93,12 @@ pub struct Model {
 impl Model {
     /// The whole model of a file.
     pub fn build(root: &ast::Root) -> Model {
-        Model::build_for(root, &Wanted::everything())
+        Model::build_for(root, &root.syntax().to_string(), &Wanted::everything())
     }
 
-    /// The model of a file, with only the definitions (and objects) that `wanted` names.
-    pub fn build_for(root: &ast::Root, wanted: &Wanted) -> Model {
+    /// The model of a file whose source is `text`, with only the definitions (and objects)
+    /// that `wanted` names.
+    pub fn build_for(root: &ast::Root, text: &str, wanted: &Wanted) -> Model {
         let ev = Evaluator::new(root.syntax().text_range().len().into());
         let module = match root.expr() {
             Some(expr) if wanted.any_option() => {
@@ -129,7 +130,7 @@ impl Model {
         };
         model.commands = model.find_commands();
         if wanted.objects {
-            model.objects = objects::objects(&model.ev, root);
+            model.objects = objects::objects(&model.ev, root, text);
         }
         model
     }

@@ -53,24 +53,12 @@ impl Object {
 /// Keys an attribute set needs to be an object: `kind` or a kubeconfig's `clusters`.
 pub const KEYS: [&str; 2] = ["kind", "clusters"];
 
-pub fn objects(ev: &Evaluator, root: &ast::Root) -> Vec<Object> {
+pub fn objects(ev: &Evaluator, root: &ast::Root, text: &str) -> Vec<Object> {
     let mut out = vec![];
     let mut scopes = Scopes::default();
-    for node in root
-        .syntax()
-        .descendants()
-        .filter(|n| n.kind() == SyntaxKind::NODE_ATTR_SET)
-    {
+    for node in candidates(root.syntax(), text) {
         let set = ast::AttrSet::cast(node.clone()).expect("attr set node");
-        let is_object = set
-            .attrpath_values()
-            .filter_map(|apv| apv.attrpath()?.attrs().next())
-            .any(|a| match &a {
-                // Most names are identifiers: compare without allocating.
-                ast::Attr::Ident(i) => i.ident_token().is_some_and(|t| KEYS.contains(&t.text())),
-                other => static_attr_name(other).is_some_and(|k| KEYS.contains(&k.as_str())),
-            });
-        if !is_object {
+        if !binds_a_key(&set) {
             continue;
         }
         let scope = scopes.at(ev, &node);
@@ -91,6 +79,44 @@ pub fn objects(ev: &Evaluator, root: &ast::Root) -> Vec<Object> {
         });
     }
     out
+}
+
+/// Whether the set binds one of [`KEYS`] (as `kind = ...` or `kind.x = ...`).
+fn binds_a_key(set: &ast::AttrSet) -> bool {
+    set.attrpath_values()
+        .filter_map(|apv| apv.attrpath()?.attrs().next())
+        .any(|a| match &a {
+            // Most names are identifiers: compare without allocating.
+            ast::Attr::Ident(i) => i.ident_token().is_some_and(|t| KEYS.contains(&t.text())),
+            other => static_attr_name(other).is_some_and(|k| KEYS.contains(&k.as_str())),
+        })
+}
+
+/// The attribute sets whose first name of some binding contains one of [`KEYS`], found
+/// from where the text writes them rather than by visiting every node; outer sets first.
+fn candidates(root: &rnix::SyntaxNode, text: &str) -> Vec<rnix::SyntaxNode> {
+    use SyntaxKind::*;
+    let mut sets: Vec<rnix::SyntaxNode> = KEYS
+        .iter()
+        .flat_map(|k| memchr::memmem::find_iter(text.as_bytes(), k))
+        .filter_map(|at| {
+            let token = root.token_at_offset((at as u32).into()).right_biased()?;
+            let attrpath = token
+                .parent_ancestors()
+                .take_while(|n| !matches!(n.kind(), NODE_ATTRPATH_VALUE | NODE_ATTR_SET))
+                .find(|n| n.kind() == NODE_ATTRPATH)?;
+            let set = attrpath.parent()?.parent()?;
+            (set.kind() == NODE_ATTR_SET).then_some(set)
+        })
+        .collect();
+    sets.sort_by_key(|s| {
+        (
+            s.text_range().start(),
+            std::cmp::Reverse(s.text_range().end()),
+        )
+    });
+    sets.dedup();
+    sets
 }
 
 /// The scopes nodes see, rebuilt from their ancestors once and shared by all objects below
@@ -153,5 +179,52 @@ impl Scopes {
             return ev.param_scope(&l, args, scope);
         }
         scope
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sets found from the text are those a visit of every node finds, in its order.
+    #[test]
+    fn candidates_include_every_set_that_binds_a_key() {
+        let mut files = vec![];
+        let mut dirs = vec![std::path::PathBuf::from("testdata")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "nix") {
+                    files.push(path);
+                }
+            }
+        }
+        let extra = r#"{ a = { "kind" = "KubeletConfiguration"; }; b = { clusters.x = 1; kind = 2; }; c = { x.kind = 1; }; }"#;
+        let mut found = 0;
+        for text in files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .chain([extra.to_string()])
+        {
+            let root = rnix::Root::parse(&text).tree();
+            let sets = |nodes: Vec<rnix::SyntaxNode>| -> Vec<TextRange> {
+                nodes
+                    .into_iter()
+                    .filter(|n| binds_a_key(&ast::AttrSet::cast(n.clone()).unwrap()))
+                    .map(|n| n.text_range())
+                    .collect()
+            };
+            let all: Vec<_> = root
+                .syntax()
+                .descendants()
+                .filter(|n| n.kind() == SyntaxKind::NODE_ATTR_SET)
+                .collect();
+            let expected = sets(all);
+            assert_eq!(sets(candidates(root.syntax(), &text)), expected, "{text}");
+            found += expected.len();
+        }
+        assert!(found >= 5, "testdata has objects ({found})");
     }
 }
