@@ -56,22 +56,25 @@ impl Wanted {
     /// `${"sys" + "temd"}`, is missed, and so is unknown rather than guessed.)
     pub fn for_text(&self, text: &str) -> Wanted {
         let bytes = text.as_bytes();
-        let written: Vec<&str> = self
-            .names
-            .iter()
-            .filter(|(_, finder)| finder.find(bytes).is_some())
-            .map(|(name, _)| name.as_str())
+        // Each name is searched for at most once, and only while its prefix may match:
+        // a file without `services` is not searched for `kubernetes`.
+        let mut found: Vec<Option<bool>> = vec![None; self.names.len()];
+        let mut written = |name: &str| {
+            let Some(i) = self.names.iter().position(|(n, _)| n == name) else {
+                return true; // `*`
+            };
+            *found[i].get_or_insert_with(|| self.names[i].1.find(bytes).is_some())
+        };
+        let wanted: Vec<bool> = (self.prefixes.iter())
+            .map(|p| p.iter().all(|s| written(s)))
             .collect();
-        let all_written =
-            |p: &Vec<String>| p.iter().all(|s| s == "*" || written.contains(&s.as_str()));
-        let prefixes = if self.prefixes.iter().all(all_written) {
+        let prefixes = if wanted.iter().all(|&w| w) {
             self.prefixes.clone()
         } else {
             Arc::new(
-                self.prefixes
-                    .iter()
-                    .filter(|p| all_written(p))
-                    .cloned()
+                (self.prefixes.iter().zip(&wanted))
+                    .filter(|(_, w)| **w)
+                    .map(|(p, _)| p.clone())
                     .collect(),
             )
         };
