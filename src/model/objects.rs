@@ -201,7 +201,12 @@ mod tests {
                 }
             }
         }
-        let extra = r#"{ a = { "kind" = "KubeletConfiguration"; }; b = { clusters.x = 1; kind = 2; }; c = { x.kind = 1; }; }"#;
+        let extra = r#"{
+          a = { "kind" = "KubeletConfiguration"; }; b = { clusters.x = 1; kind = 2; };
+          c = { x.kind = 1; }; d = { ${"kind"} = 1; "${"clusters"}" = [ ]; };
+          e = { inherit kind; y = kind; }; # kind = 1;
+          f = { kind = { clusters = { kind = 3; }; }; }; g = rec { kinds = 1; kind = 2; };
+        }"#;
         let mut found = 0;
         for text in files
             .iter()
