@@ -360,6 +360,9 @@ impl Server<'_> {
             .collect();
         self.results.insert(uri.clone(), diagnostics);
         self.publish(uri.clone(), lsp, Some(version));
+        if let Some(doc) = self.docs.get_mut(uri) {
+            doc.drop_retired();
+        }
     }
 
     fn to_lsp(&self, uri: &Uri, doc: &Document, d: &LintDiagnostic) -> lsp_types::Diagnostic {
