@@ -3,10 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
+
+mod common;
+use common::Scratch;
 
 const BIN: &str = env!("CARGO_BIN_EXE_nixk8s-lint");
 
@@ -39,39 +42,6 @@ const CLEAN: &str = r#"{ pkgs, ... }:
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("nixk8s-lint-cli-{}-{}", std::process::id(), test));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Writes `contents` to `rel`, creating parent directories.
-    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.0.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("create parent dir");
-        }
-        std::fs::write(&p, contents).expect("write file");
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// How to run the binary.
 struct Run<'a> {
@@ -205,7 +175,7 @@ fn has_ansi(bytes: &[u8]) -> bool {
 
 #[test]
 fn clean_file_exits_0_with_no_problems_found() {
-    let t = TempDir::new("clean_file");
+    let t = Scratch::new("clean_file");
     t.write("clean.nix", CLEAN);
     let out = run(&["clean.nix"]).cwd(t.path()).output();
     assert_exit(&out, 0);
@@ -226,7 +196,7 @@ fn clean_file_exits_0_with_no_problems_found() {
 
 #[test]
 fn unknown_flag_exits_2() {
-    let t = TempDir::new("unknown_flag");
+    let t = Scratch::new("unknown_flag");
     t.write("clean.nix", CLEAN);
     let out = run(&["--bogus", "clean.nix"]).cwd(t.path()).output();
     assert_exit(&out, 2);
@@ -244,7 +214,7 @@ fn unknown_flag_exits_2() {
 
 #[test]
 fn unknown_format_exits_2() {
-    let t = TempDir::new("unknown_format");
+    let t = Scratch::new("unknown_format");
     t.write("pitfall.nix", PITFALL);
     let out = run(&["--format", "xml", "pitfall.nix"])
         .cwd(t.path())
@@ -270,7 +240,7 @@ fn unknown_color_exits_2() {
 
 #[test]
 fn pitfall_exits_1_with_file_line_col_in_human_output() {
-    let t = TempDir::new("pitfall_human");
+    let t = Scratch::new("pitfall_human");
     t.write("pitfall.nix", PITFALL);
     let out = run(&["pitfall.nix"]).cwd(t.path()).output();
     assert_exit(&out, 1);
@@ -286,7 +256,7 @@ fn pitfall_exits_1_with_file_line_col_in_human_output() {
 
 #[test]
 fn pitfall_json_fields_and_positions() {
-    let t = TempDir::new("pitfall_json");
+    let t = Scratch::new("pitfall_json");
     t.write("pitfall.nix", PITFALL);
     let out = run(&["--format", "json", "pitfall.nix"])
         .cwd(t.path())
@@ -327,7 +297,7 @@ fn pitfall_json_fields_and_positions() {
 
 #[test]
 fn json_path_is_as_given_on_the_command_line() {
-    let t = TempDir::new("path_as_given");
+    let t = Scratch::new("path_as_given");
     t.write("sub/pitfall.nix", PITFALL);
     for given in ["./sub/pitfall.nix", "sub/../sub/pitfall.nix"] {
         let out = run(&["--format", "json", given]).cwd(t.path()).output();
@@ -344,7 +314,7 @@ fn json_path_is_as_given_on_the_command_line() {
 
 #[test]
 fn default_path_is_the_current_directory() {
-    let t = TempDir::new("default_path");
+    let t = Scratch::new("default_path");
     t.write("pitfall.nix", PITFALL);
     let out = run(&["--format", "json"]).cwd(t.path()).output();
     assert_exit(&out, 1);
@@ -356,7 +326,7 @@ fn default_path_is_the_current_directory() {
 
 #[test]
 fn multiple_paths_sorted_and_deterministic() {
-    let t = TempDir::new("multiple_paths");
+    let t = Scratch::new("multiple_paths");
     t.write("c.nix", CLEAN);
     t.write("b.nix", PITFALL);
     t.write("a.nix", TWO_FINDINGS);
@@ -431,7 +401,7 @@ fn multiple_paths_sorted_and_deterministic() {
 
 #[test]
 fn directory_walk_skips_hidden_git_result_and_non_nix() {
-    let t = TempDir::new("walk_skips");
+    let t = Scratch::new("walk_skips");
     t.write("repo/top.nix", PITFALL);
     t.write("repo/sub/deep/inner.nix", PITFALL);
     t.write("repo/clean.nix", CLEAN);
@@ -485,7 +455,7 @@ fn directory_walk_skips_hidden_git_result_and_non_nix() {
 
 #[test]
 fn walk_does_not_follow_symlinked_directories() {
-    let t = TempDir::new("symlink_dir");
+    let t = Scratch::new("symlink_dir");
     t.write("outside/bad.nix", PITFALL);
     t.write("walked/ok.nix", CLEAN);
     std::os::unix::fs::symlink(t.path().join("outside"), t.path().join("walked/link"))
@@ -569,7 +539,7 @@ fn stdin_with_stdin_filename() {
 
 #[test]
 fn non_utf8_file_is_io_error_and_other_files_still_linted() {
-    let t = TempDir::new("non_utf8");
+    let t = Scratch::new("non_utf8");
     t.write("bad.nix", b"{ a = \"\xff\xfe\"; }\n");
     t.write("good.nix", PITFALL);
     let out = run(&["--format", "json", "bad.nix", "good.nix"])
@@ -601,7 +571,7 @@ fn non_utf8_file_is_io_error_and_other_files_still_linted() {
 
 #[test]
 fn nonexistent_path_is_io_error() {
-    let t = TempDir::new("nonexistent");
+    let t = Scratch::new("nonexistent");
     t.write("good.nix", CLEAN);
     let out = run(&["--format", "json", "missing.nix", "good.nix"])
         .cwd(t.path())
@@ -639,7 +609,7 @@ fn nonexistent_path_message_is_not_doubled() {
 
 #[test]
 fn dangling_symlink_given_explicitly_is_io_error() {
-    let t = TempDir::new("dangling_symlink");
+    let t = Scratch::new("dangling_symlink");
     std::os::unix::fs::symlink(t.path().join("nowhere.nix"), t.path().join("link.nix"))
         .expect("create symlink");
     let out = run(&["--format", "json", "link.nix"])
@@ -654,7 +624,7 @@ fn dangling_symlink_given_explicitly_is_io_error() {
 #[test]
 fn directory_named_like_a_nix_file_given_explicitly_is_walked() {
     // A directory is a directory whatever its name: given explicitly, it is walked.
-    let t = TempDir::new("dir_named_nix");
+    let t = Scratch::new("dir_named_nix");
     t.write("x.nix/inner.nix", PITFALL);
     let out = run(&["--format", "json", "x.nix"]).cwd(t.path()).output();
     assert_exit(&out, 1);
@@ -669,7 +639,7 @@ fn directory_named_like_a_nix_file_given_explicitly_is_walked() {
 
 #[test]
 fn directory_named_like_a_nix_file_inside_a_walk_is_not_an_error() {
-    let t = TempDir::new("dir_named_nix_walk");
+    let t = Scratch::new("dir_named_nix_walk");
     t.write("repo/x.nix/inner.nix", PITFALL);
     let out = run(&["--format", "json", "repo"]).cwd(t.path()).output();
     assert_exit(&out, 1);
@@ -690,7 +660,7 @@ fn directory_named_like_a_nix_file_inside_a_walk_is_not_an_error() {
 #[test]
 fn syntax_error_reported_and_rules_still_fire_on_parsed_part() {
     let src = r#"{ services.kubernetes.apiserver.authorizationMode = [ "RBAC" ]; broken = ; }"#;
-    let t = TempDir::new("syntax_error");
+    let t = Scratch::new("syntax_error");
     t.write("broken.nix", src);
     let out = run(&["--format", "json", "broken.nix"])
         .cwd(t.path())
@@ -725,7 +695,7 @@ fn syntax_error_reported_and_rules_still_fire_on_parsed_part() {
 fn json_columns_count_unicode_scalar_values() {
     let line =
         r#"{ x = "héllo → 😀 ü"; services.kubernetes.apiserver.authorizationMode = [ "RBAC" ]; }"#;
-    let t = TempDir::new("unicode_columns");
+    let t = Scratch::new("unicode_columns");
     t.write("uni.nix", format!("# é\n{line}\n"));
     let out = run(&["--format", "json", "uni.nix"]).cwd(t.path()).output();
     assert_exit(&out, 1);
@@ -754,7 +724,7 @@ fn json_columns_count_unicode_scalar_values() {
 
 #[test]
 fn color_always_emits_ansi_and_never_does_not() {
-    let t = TempDir::new("color");
+    let t = Scratch::new("color");
     t.write("pitfall.nix", PITFALL);
     let always = run(&["--color", "always", "pitfall.nix"])
         .cwd(t.path())
@@ -815,7 +785,7 @@ fn run_on_tty(dir: &Path, args: &str, no_color: Option<&str>) -> Option<Vec<u8>>
 
 #[test]
 fn color_auto_on_a_terminal_respects_no_color() {
-    let t = TempDir::new("color_tty");
+    let t = Scratch::new("color_tty");
     t.write("pitfall.nix", PITFALL);
     let Some(tty) = run_on_tty(t.path(), "pitfall.nix", None) else {
         eprintln!("note: `script` (util-linux) is not available; skipping the terminal test");

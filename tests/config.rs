@@ -6,10 +6,13 @@
 //! Every test works in its own directory under the system temp dir, removed afterwards.
 //! Snapshots show that directory as `[TMP]`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
+
+mod common;
+use common::Scratch;
 
 const BIN: &str = env!("CARGO_BIN_EXE_nixk8s-lint");
 
@@ -29,63 +32,23 @@ const CLEAN: &str = "{ networking.hostName = \"cp1\"; }\n";
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/// A fresh directory under the system temp dir, removed on drop.
-struct Tmp(PathBuf);
-
-impl Tmp {
-    fn new(test: &str) -> Tmp {
-        let dir = std::env::temp_dir().join(format!(
-            "nixk8s-lint-config-{}-{}",
-            std::process::id(),
-            test
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        Tmp(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn join(&self, rel: &str) -> PathBuf {
-        self.0.join(rel)
-    }
-
-    /// Writes `contents` to `rel`, creating parent directories.
-    fn write(&self, rel: &str, contents: &str) -> PathBuf {
-        let p = self.0.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("create parent dir");
-        }
-        std::fs::write(&p, contents).expect("write file");
-        p
-    }
-
-    fn mkdir(&self, rel: &str) -> PathBuf {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(&p).expect("create dir");
-        p
+impl Scratch {
+    fn mkdir(&self, rel: &str) {
+        std::fs::create_dir_all(self.path().join(rel)).expect("create dir");
     }
 
     /// Runs the binary in `rel` (relative to the temp dir; "" for the temp dir itself).
     fn run(&self, rel: &str, args: &[&str]) -> Out {
-        run_in(&self.0.join(rel), args)
+        run_in(&self.path().join(rel), args)
     }
 
     /// The stderr of a run with this directory replaced by `[TMP]`, for snapshots.
     fn stderr(&self, out: &Out) -> String {
         let mut s = out.stderr.clone();
-        if let Ok(canonical) = self.0.canonicalize() {
+        if let Ok(canonical) = self.path().canonicalize() {
             s = s.replace(&canonical.display().to_string(), "[TMP]");
         }
-        s.replace(&self.0.display().to_string(), "[TMP]")
-    }
-}
-
-impl Drop for Tmp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        s.replace(&self.path().display().to_string(), "[TMP]")
     }
 }
 
@@ -191,7 +154,7 @@ fn s(path: &str, severity: &str) -> (String, String) {
 
 /// A configuration error: exit 2, nothing on stdout, the stderr (with `[TMP]`) returned.
 #[track_caller]
-fn config_error(t: &Tmp, args: &[&str]) -> String {
+fn config_error(t: &Scratch, args: &[&str]) -> String {
     let out = t.run("", args);
     out.exit(2);
     assert!(
@@ -350,7 +313,7 @@ code = '''
 "#;
 
 /// A tree with the three user rules of the brief in `lint-rules/`.
-fn user_rules_tree(t: &Tmp) {
+fn user_rules_tree(t: &Scratch) {
     t.write("nixk8s-lint.toml", "rule-dirs = [\"lint-rules\"]\n");
     t.write("lint-rules/audit-log.toml", AUDIT_LOG_RULE);
     t.write("lint-rules/traefik.toml", TRAEFIK_RULE);
@@ -362,7 +325,7 @@ fn user_rules_tree(t: &Tmp) {
 // ---------------------------------------------------------------------------------------
 
 /// root config: mdns-hostname is an error; `hosts/edge` (dot-file): off; `hosts/cp`: info.
-fn nested_configs(t: &Tmp) {
+fn nested_configs(t: &Scratch) {
     t.write(
         "nixk8s-lint.toml",
         "[rules.mdns-hostname]\nseverity = \"error\"\n",
@@ -388,7 +351,7 @@ fn nested_configs(t: &Tmp) {
 
 #[test]
 fn closest_config_wins_and_other_files_use_the_root_one() {
-    let t = Tmp::new("closest_wins");
+    let t = Scratch::new("closest_wins");
     nested_configs(&t);
     let out = t.run("", &["--format", "json"]);
     out.exit(1);
@@ -407,7 +370,7 @@ fn closest_config_wins_and_other_files_use_the_root_one() {
 
 #[test]
 fn discovery_starts_at_each_file_not_at_the_working_directory() {
-    let t = Tmp::new("discovery_from_file");
+    let t = Scratch::new("discovery_from_file");
     nested_configs(&t);
     let parent = t.path().parent().unwrap().to_path_buf();
     let name = t.path().file_name().unwrap().to_str().unwrap().to_string();
@@ -439,7 +402,7 @@ fn discovery_starts_at_each_file_not_at_the_working_directory() {
     out.exit(0);
     assert_eq!(out.json()["files"], 2, "{}", out.describe());
 
-    let m = t.join("modules/m.nix");
+    let m = t.path().join("modules/m.nix");
     let out = t.run("hosts/edge", &["--format", "json", m.to_str().unwrap()]);
     out.exit(1);
     assert_eq!(
@@ -453,7 +416,7 @@ fn discovery_starts_at_each_file_not_at_the_working_directory() {
 #[test]
 
 fn dotdot_paths_use_the_config_of_the_real_directory() {
-    let t = Tmp::new("dotdot_discovery");
+    let t = Scratch::new("dotdot_discovery");
     nested_configs(&t);
     // hosts/n.nix must use the root config (error), not hosts/edge's (off).
     let out = t.run("hosts/edge", &["--format", "json", "../n.nix"]);
@@ -467,7 +430,7 @@ fn dotdot_paths_use_the_config_of_the_real_directory() {
 
 #[test]
 fn plain_name_is_preferred_to_the_dot_file_in_one_directory() {
-    let t = Tmp::new("file_name_preference");
+    let t = Scratch::new("file_name_preference");
     t.write(
         "nixk8s-lint.toml",
         "[rules.mdns-hostname]\nseverity = \"error\"\n",
@@ -489,7 +452,7 @@ fn plain_name_is_preferred_to_the_dot_file_in_one_directory() {
 
 #[test]
 fn config_flag_overrides_discovery_for_every_file() {
-    let t = Tmp::new("config_flag");
+    let t = Scratch::new("config_flag");
     nested_configs(&t);
     t.write(
         "elsewhere/strict.toml",
@@ -526,7 +489,7 @@ fn config_flag_overrides_discovery_for_every_file() {
 
 #[test]
 fn config_flag_overrides_discovery_for_subcommands() {
-    let t = Tmp::new("config_flag_subcommands");
+    let t = Scratch::new("config_flag_subcommands");
     t.write("nixk8s-lint.toml", "this is not TOML\n");
     t.write("other.toml", "rule-dirs = [\"lint-rules\"]\n");
     t.write("lint-rules/privileged.toml", PRIVILEGED_RULE);
@@ -547,7 +510,7 @@ fn config_flag_overrides_discovery_for_subcommands() {
 
 #[test]
 fn config_flag_with_a_missing_file_exits_2() {
-    let t = Tmp::new("config_flag_missing");
+    let t = Scratch::new("config_flag_missing");
     t.write("a.nix", MDNS);
     let stderr = config_error(&t, &["--config", "missing.toml", "a.nix"]);
     assert!(stderr.contains("missing.toml"), "{stderr}");
@@ -556,7 +519,7 @@ fn config_flag_with_a_missing_file_exits_2() {
 
 #[test]
 fn isolated_ignores_every_config_even_a_broken_one() {
-    let t = Tmp::new("isolated");
+    let t = Scratch::new("isolated");
     t.write(
         "nixk8s-lint.toml",
         "exclude = [\"a.nix\"]\n[rules.mdns-hostname]\nseverity = \"off\"\n",
@@ -582,7 +545,7 @@ fn isolated_ignores_every_config_even_a_broken_one() {
 
 #[test]
 fn config_and_isolated_conflict() {
-    let t = Tmp::new("config_isolated_conflict");
+    let t = Scratch::new("config_isolated_conflict");
     t.write("c.toml", "");
     t.write("a.nix", CLEAN);
     let out = t.run("", &["--config", "c.toml", "--isolated", "a.nix"]);
@@ -592,12 +555,12 @@ fn config_and_isolated_conflict() {
 
 #[test]
 fn valid_kubernetes_versions_are_accepted() {
-    let t = Tmp::new("k8s_versions_ok");
+    let t = Scratch::new("k8s_versions_ok");
     t.write("a.nix", CLEAN);
     for v in ["1.20", "1.31", "1.34"] {
         t.write(
             "nixk8s-lint.toml",
-            &format!("kubernetes-version = \"{v}\"\n"),
+            format!("kubernetes-version = \"{v}\"\n"),
         );
         let out = t.run("", &["a.nix"]);
         assert_eq!(out.code, 0, "kubernetes-version {v}\n{}", out.describe());
@@ -610,7 +573,7 @@ fn valid_kubernetes_versions_are_accepted() {
 
 #[test]
 fn exclude_globs_are_relative_to_the_config_file() {
-    let t = Tmp::new("exclude_relative");
+    let t = Scratch::new("exclude_relative");
     t.write(
         "repo/nixk8s-lint.toml",
         "exclude = [\"vendor\", \"modules/gen/*.nix\"]\n",
@@ -655,7 +618,7 @@ fn exclude_globs_are_relative_to_the_config_file() {
 
 #[test]
 fn exclude_applies_to_explicitly_passed_files() {
-    let t = Tmp::new("exclude_explicit");
+    let t = Scratch::new("exclude_explicit");
     t.write(
         "nixk8s-lint.toml",
         "exclude = [\"vendor\", \"*.gen.nix\"]\n",
@@ -677,7 +640,7 @@ fn exclude_applies_to_explicitly_passed_files() {
     assert_eq!(out.json()["files"], 1, "{}", out.describe());
     assert_eq!(out.findings(), vec![f("mdns-hostname", "hosts.nix", 1, 40)]);
 
-    let abs = t.join("vendor/v.nix");
+    let abs = t.path().join("vendor/v.nix");
     let out = t.run("", &[abs.to_str().unwrap()]);
     out.exit(0);
     assert!(out.stdout.contains("0 files checked"), "{}", out.describe());
@@ -685,7 +648,7 @@ fn exclude_applies_to_explicitly_passed_files() {
 
 #[test]
 fn exclude_of_a_subdirectory_config_is_relative_to_that_config() {
-    let t = Tmp::new("exclude_subdir");
+    let t = Scratch::new("exclude_subdir");
     t.write("nixk8s-lint.toml", "");
     t.write("hosts/nixk8s-lint.toml", "exclude = [\"gen\"]\n");
     t.write("gen/top.nix", MDNS);
@@ -700,11 +663,11 @@ fn exclude_of_a_subdirectory_config_is_relative_to_that_config() {
 #[test]
 
 fn exclude_matches_dotdot_paths() {
-    let t = Tmp::new("exclude_dotdot");
+    let t = Scratch::new("exclude_dotdot");
     t.write("nixk8s-lint.toml", "exclude = [\"vendor\"]\n");
     t.write("vendor/v.nix", MDNS);
     t.mkdir("hosts/edge");
-    let config = t.join("nixk8s-lint.toml");
+    let config = t.path().join("nixk8s-lint.toml");
     let out = t.run(
         "hosts/edge",
         &["--config", config.to_str().unwrap(), "../../vendor/v.nix"],
@@ -719,7 +682,7 @@ fn exclude_matches_dotdot_paths() {
 
 #[test]
 fn config_error_unknown_key() {
-    let t = Tmp::new("err_unknown_key");
+    let t = Scratch::new("err_unknown_key");
     t.write(
         "nixk8s-lint.toml",
         "kubernetes-version = \"1.31\"\ncolour = \"always\"\n",
@@ -731,7 +694,7 @@ fn config_error_unknown_key() {
 
 #[test]
 fn config_error_unknown_key_in_rule_settings() {
-    let t = Tmp::new("err_unknown_rule_key");
+    let t = Scratch::new("err_unknown_rule_key");
     t.write(
         "nixk8s-lint.toml",
         "[rules.mdns-hostname]\nlevel = \"off\"\n",
@@ -743,7 +706,7 @@ fn config_error_unknown_key_in_rule_settings() {
 
 #[test]
 fn config_error_wrong_type() {
-    let t = Tmp::new("err_wrong_type");
+    let t = Scratch::new("err_wrong_type");
     t.write("nixk8s-lint.toml", "kubernetes-version = 1.31\n");
     t.write("a.nix", CLEAN);
     let stderr = config_error(&t, &["a.nix"]);
@@ -761,7 +724,7 @@ fn config_error_wrong_type() {
 #[test]
 
 fn config_error_rule_severity_shorthand_says_what_to_write() {
-    let t = Tmp::new("err_rule_shorthand");
+    let t = Scratch::new("err_rule_shorthand");
     t.write("nixk8s-lint.toml", "[rules]\nmdns-hostname = \"off\"\n");
     t.write("a.nix", CLEAN);
     let stderr = config_error(&t, &["a.nix"]);
@@ -772,7 +735,7 @@ fn config_error_rule_severity_shorthand_says_what_to_write() {
 
 #[test]
 fn config_error_toml_syntax() {
-    let t = Tmp::new("err_toml_syntax");
+    let t = Scratch::new("err_toml_syntax");
     t.write("nixk8s-lint.toml", "kubernetes-version = \"1.31\n");
     t.write("a.nix", CLEAN);
     let stderr = config_error(&t, &["a.nix"]);
@@ -781,7 +744,7 @@ fn config_error_toml_syntax() {
 
 #[test]
 fn config_error_unknown_rule_name_with_suggestion() {
-    let t = Tmp::new("err_unknown_rule");
+    let t = Scratch::new("err_unknown_rule");
     t.write(
         "nixk8s-lint.toml",
         "[rules.mdns-hostname]\nseverity = \"error\"\n\n[rules.tmpfile-settings-shape]\nseverity = \"off\"\n",
@@ -813,7 +776,7 @@ fn config_error_unknown_rule_name_with_suggestion() {
 
 #[test]
 fn config_can_set_severities_of_user_and_suppression_rules() {
-    let t = Tmp::new("config_user_rule_severity");
+    let t = Scratch::new("config_user_rule_severity");
     t.write(
         "nixk8s-lint.toml",
         "rule-dirs = [\"lint-rules\"]\n\n[rules.no-privileged-pods]\nseverity = \"warning\"\n\n[rules.unused-suppression]\nseverity = \"off\"\n",
@@ -836,7 +799,7 @@ fn config_can_set_severities_of_user_and_suppression_rules() {
 
 #[test]
 fn config_error_bad_severity() {
-    let t = Tmp::new("err_bad_severity");
+    let t = Scratch::new("err_bad_severity");
     t.write(
         "nixk8s-lint.toml",
         "[rules.mdns-hostname]\nseverity = \"fatal\"\n",
@@ -848,7 +811,7 @@ fn config_error_bad_severity() {
 
 #[test]
 fn config_error_bad_glob() {
-    let t = Tmp::new("err_bad_glob");
+    let t = Scratch::new("err_bad_glob");
     t.write(
         "nixk8s-lint.toml",
         "exclude = [\n  \"vendor\",\n  \"hosts/[abc\",\n]\n",
@@ -860,7 +823,7 @@ fn config_error_bad_glob() {
 
 #[test]
 fn config_error_bad_kubernetes_version() {
-    let t = Tmp::new("err_bad_version");
+    let t = Scratch::new("err_bad_version");
     t.write("a.nix", CLEAN);
     t.write("nixk8s-lint.toml", "kubernetes-version = \"1.99\"\n");
     let stderr = config_error(&t, &["a.nix"]);
@@ -868,7 +831,7 @@ fn config_error_bad_kubernetes_version() {
     for v in ["1.19", "1.35", "2.0", "v1.31", "131", ""] {
         t.write(
             "nixk8s-lint.toml",
-            &format!("kubernetes-version = \"{v}\"\n"),
+            format!("kubernetes-version = \"{v}\"\n"),
         );
         let stderr = config_error(&t, &["a.nix"]);
         assert!(
@@ -881,11 +844,11 @@ fn config_error_bad_kubernetes_version() {
 
 #[test]
 fn config_error_user_rule_shadows_a_builtin() {
-    let t = Tmp::new("err_shadow");
+    let t = Scratch::new("err_shadow");
     t.write("nixk8s-lint.toml", "rule-dirs = [\"lint-rules\"]\n");
     t.write(
         "lint-rules/mdns.toml",
-        &rule_file(
+        rule_file(
             "mdns-hostname",
             "error",
             "Mine",
@@ -924,10 +887,10 @@ params = { option = "services.k3s.serverAddr", fire-when = "present" }
 
 #[test]
 fn config_error_user_rule_defined_twice() {
-    let t = Tmp::new("err_twice");
+    let t = Scratch::new("err_twice");
     t.write(
         "nixk8s-lint.toml",
-        &format!(
+        format!(
             "rule-dirs = [\"lint-rules\"]\n\n[[rule]]\n{}",
             PRIVILEGED_RULE
                 .split("\n[[examples]]")
@@ -947,11 +910,11 @@ fn config_error_user_rule_defined_twice() {
 
 #[test]
 fn config_error_user_rule_with_unknown_template() {
-    let t = Tmp::new("err_unknown_template");
+    let t = Scratch::new("err_unknown_template");
     t.write("nixk8s-lint.toml", "rule-dirs = [\"lint-rules\"]\n");
     t.write(
         "lint-rules/mine.toml",
-        &rule_file(
+        rule_file(
             "mine",
             "error",
             "Mine",
@@ -968,14 +931,14 @@ fn config_error_user_rule_with_unknown_template() {
 
 #[test]
 fn config_error_user_rule_with_bad_params() {
-    let t = Tmp::new("err_bad_params");
+    let t = Scratch::new("err_bad_params");
     t.write("nixk8s-lint.toml", "rule-dirs = [\"lint-rules\"]\n");
     t.write("a.nix", CLEAN);
 
     // An unknown `fire-when`.
     t.write(
         "lint-rules/mine.toml",
-        &rule_file(
+        rule_file(
             "mine",
             "error",
             "Mine",
@@ -991,7 +954,7 @@ fn config_error_user_rule_with_bad_params() {
     // An unknown parameter.
     t.write(
         "lint-rules/mine.toml",
-        &rule_file(
+        rule_file(
             "mine",
             "error",
             "Mine",
@@ -1007,7 +970,7 @@ fn config_error_user_rule_with_bad_params() {
     // A condition without its operand.
     t.write(
         "lint-rules/mine.toml",
-        &rule_file(
+        rule_file(
             "mine",
             "error",
             "Mine",
@@ -1026,7 +989,7 @@ fn config_error_user_rule_with_bad_params() {
     // An invalid regular expression.
     t.write(
         "lint-rules/mine.toml",
-        &rule_file(
+        rule_file(
             "mine",
             "error",
             "Mine",
@@ -1046,12 +1009,12 @@ fn config_error_user_rule_with_bad_params() {
 #[test]
 
 fn config_error_condition_without_operand_quotes_fire_when_as_written() {
-    let t = Tmp::new("err_operand_wording");
+    let t = Scratch::new("err_operand_wording");
     t.write("nixk8s-lint.toml", "rule-dirs = [\"lint-rules\"]\n");
     t.write("a.nix", CLEAN);
     t.write(
         "lint-rules/mine.toml",
-        &rule_file(
+        rule_file(
             "mine",
             "error",
             "Mine",
@@ -1070,13 +1033,13 @@ fn config_error_condition_without_operand_quotes_fire_when_as_written() {
 
 #[test]
 fn config_error_bad_param_points_at_the_parameter() {
-    let t = Tmp::new("err_param_location");
+    let t = Scratch::new("err_param_location");
     t.write("nixk8s-lint.toml", "rule-dirs = [\"lint-rules\"]\n");
     t.write("a.nix", CLEAN);
     // Line 12: `fire-when = "sometimes"`, the value at column 13.
     t.write(
         "lint-rules/mine.toml",
-        &rule_file(
+        rule_file(
             "mine",
             "error",
             "Mine",
@@ -1092,11 +1055,11 @@ fn config_error_bad_param_points_at_the_parameter() {
 
 #[test]
 fn config_error_user_rule_with_placeholder_its_template_lacks() {
-    let t = Tmp::new("err_placeholder");
+    let t = Scratch::new("err_placeholder");
     t.write("nixk8s-lint.toml", "rule-dirs = [\"lint-rules\"]\n");
     t.write(
         "lint-rules/mine.toml",
-        &rule_file(
+        rule_file(
             "mine",
             "error",
             "Mine",
@@ -1113,7 +1076,7 @@ fn config_error_user_rule_with_placeholder_its_template_lacks() {
 
 #[test]
 fn config_error_bad_user_rule_file() {
-    let t = Tmp::new("err_bad_rule_file");
+    let t = Scratch::new("err_bad_rule_file");
     t.write("nixk8s-lint.toml", "rule-dirs = [\"lint-rules\"]\n");
     t.write("a.nix", CLEAN);
 
@@ -1128,7 +1091,7 @@ fn config_error_bad_user_rule_file() {
     // A required key missing.
     t.write(
         "lint-rules/mine.toml",
-        &rule_file(
+        rule_file(
             "mine",
             "error",
             "Mine",
@@ -1148,7 +1111,7 @@ fn config_error_bad_user_rule_file() {
     // A name that is not kebab-case.
     t.write(
         "lint-rules/mine.toml",
-        &rule_file(
+        rule_file(
             "My_Rule",
             "error",
             "Mine",
@@ -1164,7 +1127,7 @@ fn config_error_bad_user_rule_file() {
 
 #[test]
 fn config_error_inline_rule_with_unknown_template() {
-    let t = Tmp::new("err_inline_template");
+    let t = Scratch::new("err_inline_template");
     t.write(
         "nixk8s-lint.toml",
         r#"kubernetes-version = "1.31"
@@ -1192,7 +1155,7 @@ params = { option = "services.k3s.serverAddr", fire-when = "present" }
 
 #[test]
 fn config_error_inline_rule_points_at_the_offending_key() {
-    let t = Tmp::new("err_inline_location");
+    let t = Scratch::new("err_inline_location");
     t.write(
         "nixk8s-lint.toml",
         r#"[[rule]]
@@ -1217,7 +1180,7 @@ params = { option = "services.k3s.serverAddr", fire-when = "present" }
 
 #[test]
 fn config_error_missing_rule_dir() {
-    let t = Tmp::new("err_missing_rule_dir");
+    let t = Scratch::new("err_missing_rule_dir");
     t.write(
         "nixk8s-lint.toml",
         "rule-dirs = [\"lint-rules\", \"team-rules\"]\n",
@@ -1230,7 +1193,7 @@ fn config_error_missing_rule_dir() {
 
 #[test]
 fn config_error_in_a_subdirectory_config_is_reported() {
-    let t = Tmp::new("err_subdir");
+    let t = Scratch::new("err_subdir");
     t.write("nixk8s-lint.toml", "");
     t.write(
         "hosts/nixk8s-lint.toml",
@@ -1249,7 +1212,7 @@ fn config_error_in_a_subdirectory_config_is_reported() {
 
 #[test]
 fn config_errors_exit_2_even_with_exit_zero_and_in_subcommands() {
-    let t = Tmp::new("err_everywhere");
+    let t = Scratch::new("err_everywhere");
     t.write("nixk8s-lint.toml", "colour = 1\n");
     t.write("a.nix", MDNS);
     for args in [
@@ -1276,7 +1239,7 @@ fn config_errors_exit_2_even_with_exit_zero_and_in_subcommands() {
 
 #[test]
 fn select_runs_only_the_named_rules() {
-    let t = Tmp::new("select");
+    let t = Scratch::new("select");
     t.write("a.nix", TWO_FINDINGS);
     let out = t.run(
         "",
@@ -1304,7 +1267,7 @@ fn select_runs_only_the_named_rules() {
 
 #[test]
 fn ignore_skips_the_named_rules() {
-    let t = Tmp::new("ignore");
+    let t = Scratch::new("ignore");
     t.write("a.nix", TWO_FINDINGS);
     let out = t.run(
         "",
@@ -1336,7 +1299,7 @@ fn ignore_skips_the_named_rules() {
 
 #[test]
 fn severity_off_and_info() {
-    let t = Tmp::new("severity_flag");
+    let t = Scratch::new("severity_flag");
     t.write("a.nix", TWO_FINDINGS);
     let out = t.run(
         "",
@@ -1408,7 +1371,7 @@ fn severity_off_and_info() {
 
 #[test]
 fn severity_flag_wins_over_the_config() {
-    let t = Tmp::new("severity_flag_vs_config");
+    let t = Scratch::new("severity_flag_vs_config");
     t.write(
         "nixk8s-lint.toml",
         "[rules.mdns-hostname]\nseverity = \"off\"\n\n[rules.tmpfiles-settings-shape]\nseverity = \"info\"\n",
@@ -1437,7 +1400,7 @@ fn severity_flag_wins_over_the_config() {
 
 #[test]
 fn unknown_rule_names_on_the_command_line_exit_2_with_did_you_mean() {
-    let t = Tmp::new("flag_unknown_rule");
+    let t = Scratch::new("flag_unknown_rule");
     t.write("a.nix", TWO_FINDINGS);
     for (args, suggestion) in [
         (&["--select", "mdns-hostnme", "a.nix"][..], "mdns-hostname"),
@@ -1474,7 +1437,7 @@ fn unknown_rule_names_on_the_command_line_exit_2_with_did_you_mean() {
 
 #[test]
 fn user_rule_names_are_known_to_the_selection_flags() {
-    let t = Tmp::new("flag_user_rule");
+    let t = Scratch::new("flag_user_rule");
     user_rules_tree(&t);
     t.write(
         "a.nix",
@@ -1504,7 +1467,7 @@ fn user_rule_names_are_known_to_the_selection_flags() {
 #[test]
 
 fn unknown_rule_names_exit_2_even_without_files() {
-    let t = Tmp::new("flag_unknown_rule_no_files");
+    let t = Scratch::new("flag_unknown_rule_no_files");
     t.mkdir("empty");
     let out = t.run("", &["--select", "mdns-hostnme", "empty"]);
     out.exit(2);
@@ -1517,7 +1480,7 @@ fn unknown_rule_names_exit_2_even_without_files() {
 
 #[test]
 fn bad_severity_arguments_exit_2() {
-    let t = Tmp::new("flag_bad_severity");
+    let t = Scratch::new("flag_bad_severity");
     t.write("a.nix", MDNS);
     let out = t.run("", &["--severity", "mdns-hostname=loud", "a.nix"]);
     out.exit(2);
@@ -1533,7 +1496,7 @@ fn bad_severity_arguments_exit_2() {
 
 #[test]
 fn exit_zero_reports_but_exits_0() {
-    let t = Tmp::new("exit_zero");
+    let t = Scratch::new("exit_zero");
     t.write("a.nix", TWO_FINDINGS);
     let out = t.run("", &["--exit-zero", "--color", "never", "a.nix"]);
     out.exit(0);
@@ -1552,7 +1515,7 @@ fn exit_zero_reports_but_exits_0() {
 
 #[test]
 fn statistics_human_and_json() {
-    let t = Tmp::new("statistics");
+    let t = Scratch::new("statistics");
     t.write("a.nix", TWO_FINDINGS);
     t.write("b.nix", MDNS);
     t.write(
@@ -1589,7 +1552,7 @@ fn statistics_human_and_json() {
 
 #[test]
 fn show_suppressed_shows_the_reason() {
-    let t = Tmp::new("show_suppressed");
+    let t = Scratch::new("show_suppressed");
     t.write(
         "a.nix",
         r#"{
@@ -1655,7 +1618,7 @@ fn show_suppressed_shows_the_reason() {
 
 #[test]
 fn suppression_on_the_findings_line() {
-    let t = Tmp::new("suppress_same_line");
+    let t = Scratch::new("suppress_same_line");
     t.write(
         "a.nix",
         r#"{
@@ -1671,7 +1634,7 @@ fn suppression_on_the_findings_line() {
 
 #[test]
 fn suppression_alone_on_the_line_above() {
-    let t = Tmp::new("suppress_line_above");
+    let t = Scratch::new("suppress_line_above");
     t.write(
         "a.nix",
         r#"{
@@ -1688,7 +1651,7 @@ fn suppression_alone_on_the_line_above() {
 
 #[test]
 fn suppression_of_several_rules_in_one_comment() {
-    let t = Tmp::new("suppress_several");
+    let t = Scratch::new("suppress_several");
     t.write(
         "a.nix",
         r#"{
@@ -1714,7 +1677,7 @@ fn suppression_of_several_rules_in_one_comment() {
 
 #[test]
 fn ignore_file_suppresses_a_rule_in_the_whole_file() {
-    let t = Tmp::new("suppress_file");
+    let t = Scratch::new("suppress_file");
     t.write(
         "a.nix",
         r#"# Edge nodes find each other over mDNS.
@@ -1747,7 +1710,7 @@ fn ignore_file_suppresses_a_rule_in_the_whole_file() {
 
 #[test]
 fn ignore_file_after_code_is_invalid_and_suppresses_nothing() {
-    let t = Tmp::new("suppress_file_late");
+    let t = Scratch::new("suppress_file_late");
     t.write(
         "a.nix",
         r#"{
@@ -1769,7 +1732,7 @@ fn ignore_file_after_code_is_invalid_and_suppresses_nothing() {
 
 #[test]
 fn unused_suppressions_are_reported() {
-    let t = Tmp::new("suppress_unused");
+    let t = Scratch::new("suppress_unused");
     t.write(
         "a.nix",
         r#"# nixk8s-lint: ignore-file[kubelet-path-missing-mount] no kubelet here
@@ -1821,7 +1784,7 @@ fn unused_suppressions_are_reported() {
 
 #[test]
 fn unknown_rule_in_a_suppression_is_reported_with_a_suggestion() {
-    let t = Tmp::new("suppress_unknown");
+    let t = Scratch::new("suppress_unknown");
     t.write(
         "a.nix",
         r#"{
@@ -1853,7 +1816,7 @@ fn unknown_rule_in_a_suppression_is_reported_with_a_suggestion() {
 
 #[test]
 fn malformed_directives_are_invalid_suppressions() {
-    let t = Tmp::new("suppress_malformed");
+    let t = Scratch::new("suppress_malformed");
     t.write(
         "a.nix",
         r#"{
@@ -1892,7 +1855,7 @@ fn malformed_directives_are_invalid_suppressions() {
 
 #[test]
 fn suppression_text_inside_a_string_suppresses_nothing() {
-    let t = Tmp::new("suppress_in_string");
+    let t = Scratch::new("suppress_in_string");
     t.write(
         "a.nix",
         r##"{
@@ -1920,7 +1883,7 @@ fn suppression_text_inside_a_string_suppresses_nothing() {
 #[test]
 
 fn block_comment_directive_before_code_applies_to_its_own_line() {
-    let t = Tmp::new("suppress_block_comment");
+    let t = Scratch::new("suppress_block_comment");
     t.write(
         "a.nix",
         r#"{
@@ -1944,7 +1907,7 @@ fn block_comment_directive_before_code_applies_to_its_own_line() {
 
 #[test]
 fn user_rules_fire_in_check() {
-    let t = Tmp::new("user_rules_check");
+    let t = Scratch::new("user_rules_check");
     user_rules_tree(&t);
     t.write(
         "hosts/cp.nix",
@@ -2018,7 +1981,7 @@ fn user_rules_fire_in_check() {
 
 #[test]
 fn user_rules_can_be_suppressed_and_selected() {
-    let t = Tmp::new("user_rules_suppress");
+    let t = Scratch::new("user_rules_suppress");
     user_rules_tree(&t);
     t.write(
         "a.nix",
@@ -2046,7 +2009,7 @@ fn user_rules_can_be_suppressed_and_selected() {
 
 #[test]
 fn inline_user_rules_fire_in_check() {
-    let t = Tmp::new("inline_rule");
+    let t = Scratch::new("inline_rule");
     t.write(
         "nixk8s-lint.toml",
         r#"[[rule]]
@@ -2085,7 +2048,7 @@ values = [true]
 
 #[test]
 fn user_rules_of_a_subdirectory_config_apply_only_below_it() {
-    let t = Tmp::new("user_rules_scoped");
+    let t = Scratch::new("user_rules_scoped");
     t.write("nixk8s-lint.toml", "");
     t.write(
         "cluster/nixk8s-lint.toml",
@@ -2105,7 +2068,7 @@ fn user_rules_of_a_subdirectory_config_apply_only_below_it() {
 
 #[test]
 fn test_rules_passes_good_rule_files() {
-    let t = Tmp::new("test_rules_pass");
+    let t = Scratch::new("test_rules_pass");
     user_rules_tree(&t);
     let out = t.run("", &["test-rules", "lint-rules"]);
     out.exit(0);
@@ -2135,7 +2098,7 @@ fn test_rules_passes_good_rule_files() {
 
 #[test]
 fn test_rules_reports_failing_examples_with_their_location() {
-    let t = Tmp::new("test_rules_fail");
+    let t = Scratch::new("test_rules_fail");
     t.write("rules-ok/privileged.toml", PRIVILEGED_RULE);
     t.write("rules-bad/mislabelled.toml", MISLABELLED_RULE);
     let out = t.run("", &["test-rules", "rules-ok", "rules-bad"]);
@@ -2154,7 +2117,7 @@ fn test_rules_reports_failing_examples_with_their_location() {
 
 #[test]
 fn test_rules_errors_exit_2() {
-    let t = Tmp::new("test_rules_errors");
+    let t = Scratch::new("test_rules_errors");
     t.write("nixk8s-lint.toml", "");
     let out = t.run("", &["test-rules"]);
     out.exit(2);
@@ -2164,7 +2127,7 @@ fn test_rules_errors_exit_2() {
     assert!(out.stderr.contains("missing"), "{}", out.describe());
     t.write(
         "bad/mine.toml",
-        &rule_file(
+        rule_file(
             "mine",
             "error",
             "Mine",
@@ -2186,7 +2149,7 @@ fn test_rules_errors_exit_2() {
 /// One rule per template condition; each example must behave as labelled.
 #[test]
 fn every_fire_when_condition_behaves_as_its_examples_say() {
-    let t = Tmp::new("fire_when_matrix");
+    let t = Scratch::new("fire_when_matrix");
     let exec = |flags: &str| {
         format!(
             "{{ pkgs, ... }}: {{ systemd.services.api.serviceConfig.ExecStart = \"${{pkgs.kubernetes}}/bin/kube-apiserver {flags}\"; }}"
@@ -2195,7 +2158,7 @@ fn every_fire_when_condition_behaves_as_its_examples_say() {
     let flag = |name: &str, params: &str, bad: &str, good: &str| {
         t.write(
             &format!("rules/{name}.toml"),
-            &rule_file(
+            rule_file(
                 name,
                 "warning",
                 "flag rule",
@@ -2258,7 +2221,7 @@ fn every_fire_when_condition_behaves_as_its_examples_say() {
     let option = |name: &str, params: &str, bad: &str, good: &str| {
         t.write(
             &format!("rules/{name}.toml"),
-            &rule_file(
+            rule_file(
                 name,
                 "warning",
                 "option rule",
@@ -2347,7 +2310,7 @@ const USER_RULES: [&str; 3] = [
 
 #[test]
 fn rules_human_lists_user_rules_with_their_severity() {
-    let t = Tmp::new("rules_human");
+    let t = Scratch::new("rules_human");
     user_rules_tree(&t);
     t.write(
         "nixk8s-lint.toml",
@@ -2390,7 +2353,7 @@ fn rules_human_lists_user_rules_with_their_severity() {
 
 #[test]
 fn rules_json_lists_user_rules() {
-    let t = Tmp::new("rules_json");
+    let t = Scratch::new("rules_json");
     user_rules_tree(&t);
     let out = t.run("", &["rules", "--format", "json"]);
     out.exit(0);
@@ -2425,7 +2388,7 @@ fn rules_json_lists_user_rules() {
 
 #[test]
 fn rules_markdown_lists_and_documents_user_rules() {
-    let t = Tmp::new("rules_markdown");
+    let t = Scratch::new("rules_markdown");
     user_rules_tree(&t);
     let out = t.run("", &["rules", "--format", "markdown"]);
     out.exit(0);
@@ -2455,7 +2418,7 @@ fn rules_markdown_lists_and_documents_user_rules() {
 #[test]
 
 fn rules_listing_reflects_the_configured_severities_in_every_format() {
-    let t = Tmp::new("rules_configured");
+    let t = Scratch::new("rules_configured");
     t.write(
         "nixk8s-lint.toml",
         "[rules.mdns-hostname]\nseverity = \"off\"\n[rules.unused-suppression]\nseverity = \"off\"\n",
@@ -2482,7 +2445,7 @@ fn rules_listing_reflects_the_configured_severities_in_every_format() {
 
 #[test]
 fn explain_prints_a_rules_docs() {
-    let t = Tmp::new("explain");
+    let t = Scratch::new("explain");
     user_rules_tree(&t);
     let out = t.run("", &["explain", "no-privileged-pods"]);
     out.exit(0);
@@ -2514,7 +2477,7 @@ fn explain_prints_a_rules_docs() {
 
 #[test]
 fn explain_suggests_a_name_for_a_typo() {
-    let t = Tmp::new("explain_typo");
+    let t = Scratch::new("explain_typo");
     user_rules_tree(&t);
     let stderr = config_error(&t, &["explain", "no-privileged-pod"]);
     assert_eq!(
@@ -2530,7 +2493,7 @@ fn explain_suggests_a_name_for_a_typo() {
 #[test]
 
 fn explain_knows_the_suppression_checks() {
-    let t = Tmp::new("explain_meta");
+    let t = Scratch::new("explain_meta");
     for name in META_RULES {
         let out = t.run("", &["explain", name, "--isolated"]);
         out.exit(0);
@@ -2540,7 +2503,7 @@ fn explain_knows_the_suppression_checks() {
 
 #[test]
 fn templates_lists_all_six_with_their_parameters() {
-    let t = Tmp::new("templates");
+    let t = Scratch::new("templates");
     let out = t.run("", &["templates"]);
     out.exit(0);
     let names: Vec<&str> = out

@@ -16,9 +16,11 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+
+mod common;
+use common::Scratch;
 
 const BIN: &str = env!("CARGO_BIN_EXE_nixk8s-lint");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -31,42 +33,6 @@ const ERRORFORMAT: &str = "%f:%l:%c: %t%*[a-z]%m";
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> TempDir {
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "nixk8s-lint-consumers-{}-{}-{}",
-            std::process::id(),
-            test,
-            COUNT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Writes `text` to `rel` below the directory, creating parent directories.
-    fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// A consumer tool is missing: `None` after a note, or a panic when `CI` is set.
 fn missing<T>(test: &str, what: &str, install: &str) -> Option<T> {
@@ -274,7 +240,7 @@ fn sarif_of(cwd: &Path, args: &[&str]) -> (String, Value) {
         "stdout holds more than the SARIF document:\n{text}"
     );
 
-    let dir = TempDir::new("sarif-output");
+    let dir = Scratch::new("sarif-output");
     let file = dir.path().join("out.sarif");
     let mut with_output: Vec<&OsStr> = all.iter().map(OsStr::new).collect();
     with_output.extend([OsStr::new("--output"), file.as_os_str()]);
@@ -348,7 +314,7 @@ fn sarif_validates_against_the_official_schema() {
     };
     let schema = nm.join(SARIF_SCHEMA);
 
-    let dir = TempDir::new("sarif-schema");
+    let dir = Scratch::new("sarif-schema");
     // The example hosts: findings of three severities' worth of rules.
     let (hosts, hosts_doc) = sarif_of(root(), &["testdata/hosts"]);
     let expected = diagnostics(root(), &["testdata/hosts"]);
@@ -356,7 +322,7 @@ fn sarif_validates_against_the_official_schema() {
     check_sarif(&hosts_doc, &expected, root());
 
     // A clean file: `results` is an empty array, not missing.
-    let clean_dir = TempDir::new("sarif-clean");
+    let clean_dir = Scratch::new("sarif-clean");
     clean_dir.write(
         "clean.nix",
         "{ services.kubernetes.roles = [ \"node\" ]; }\n",
@@ -415,7 +381,7 @@ fn sarif_validates_against_the_official_schema() {
 
 #[test]
 fn sarif_uri_of_a_file_outside_the_repository() {
-    let dir = TempDir::new("sarif-outside");
+    let dir = Scratch::new("sarif-outside");
     let file = dir.write("a.nix", PITFALL);
     // The checkout is a git work tree that does not contain the temp dir.
     let out = lint(
@@ -499,9 +465,9 @@ fn sarif_passes_the_sarif_multitool_with_github_rules() {
         std::fs::set_permissions(&multitool, perm).expect("chmod u+x Sarif.Multitool");
     }
 
-    let dir = TempDir::new("multitool");
+    let dir = Scratch::new("multitool");
     let (hosts, _) = sarif_of(root(), &["testdata/hosts"]);
-    let clean_dir = TempDir::new("multitool-clean");
+    let clean_dir = Scratch::new("multitool-clean");
     clean_dir.write("clean.nix", "{ }\n");
     let (clean, _) = sarif_of(clean_dir.path(), &["clean.nix"]);
     let misc = misc_repo(ODD_MESSAGE);
@@ -532,11 +498,11 @@ const ODD_MESSAGE: &str = r"100% odd: a, b\r\nthen {option} = {value}";
 /// A repository with a user rule with `message` (a TOML basic string's contents) that fires
 /// on one file twice (once on a single line, once across lines), an mDNS name on an info
 /// severity with a suppressed twin, and a syntax error.
-fn misc_repo(message: &str) -> TempDir {
-    let dir = TempDir::new("misc");
+fn misc_repo(message: &str) -> Scratch {
+    let dir = Scratch::new("misc");
     dir.write(
         "nixk8s-lint.toml",
-        &r#"
+        r#"
 [rules.mdns-hostname]
 severity = "info"
 
@@ -640,7 +606,7 @@ fn concise_output_is_parsed_by_vim_errorformat() {
 
     // LF but no CR: see concise_lines_have_no_carriage_return.
     let misc = misc_repo(r"100% odd: a, b\nthen {option} = {value}");
-    let work = TempDir::new("vim");
+    let work = Scratch::new("vim");
     let mut checked = 0;
     for (cwd, args) in [
         (root(), &["testdata/hosts"][..]),
@@ -908,7 +874,7 @@ fn try_repo(test: &str, tool_path: &Path, home_var: &str) {
     let Some(_) = tool(test, "cargo", "install Rust") else {
         return;
     };
-    let tmp = TempDir::new(test);
+    let tmp = Scratch::new(test);
     let hooks = hook_repo(tmp.path());
     let repo = tmp.path().join("repo");
     std::fs::create_dir_all(&repo).unwrap();
@@ -1067,7 +1033,7 @@ fn own_nix_files_parse_and_lint_clean() {
         assert!(files.contains(&PathBuf::from(f)), "{f} in {files:?}");
     }
 
-    let state = TempDir::new("nix-state");
+    let state = Scratch::new("nix-state");
     for f in &files {
         let out = Command::new(&nix)
             .arg("--parse")

@@ -10,6 +10,9 @@ use nixk8s_lint::fix::{self, fix_text};
 use nixk8s_lint::rules::BUILTIN;
 use nixk8s_lint::{Linter, RuleSet, lint_source};
 
+mod common;
+use common::Scratch;
+
 fn nix_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -78,8 +81,7 @@ fn fixing_any_testdata_file_keeps_valid_nix_and_is_idempotent() {
     let mut files = vec![];
     nix_files(Path::new("testdata"), &mut files);
     assert!(files.len() > 50);
-    let oracle = std::env::temp_dir().join(format!("nixk8s-fix-oracle-{}", std::process::id()));
-    std::fs::create_dir_all(&oracle).unwrap();
+    let oracle = Scratch::new("oracle");
     let mut checked = 0;
     for (i, path) in files.iter().enumerate() {
         let text = std::fs::read_to_string(path).unwrap();
@@ -103,8 +105,7 @@ fn fixing_any_testdata_file_keeps_valid_nix_and_is_idempotent() {
         );
         assert!(twice.applied.is_empty(), "{}", path.display());
         if once.text != text {
-            let copy = oracle.join(format!("{i}.nix"));
-            std::fs::write(&copy, &once.text).unwrap();
+            oracle.write(&format!("{i}.nix"), &once.text);
             checked += 1;
         }
     }
@@ -112,7 +113,7 @@ fn fixing_any_testdata_file_keeps_valid_nix_and_is_idempotent() {
     // Nix's own parser accepts every fixed file.
     match Command::new("nix-instantiate").arg("--version").output() {
         Ok(_) => {
-            for entry in std::fs::read_dir(&oracle).unwrap() {
+            for entry in std::fs::read_dir(oracle.path()).unwrap() {
                 let p = entry.unwrap().path();
                 let out = Command::new("nix-instantiate")
                     .arg("--parse")
@@ -132,7 +133,6 @@ fn fixing_any_testdata_file_keeps_valid_nix_and_is_idempotent() {
         }
         Err(_) => eprintln!("note: nix-instantiate not found; skipped Nix's parser on fixed files"),
     }
-    std::fs::remove_dir_all(&oracle).unwrap();
 }
 
 #[test]
@@ -150,35 +150,13 @@ fn every_builtin_rule_with_a_fix_says_why() {
 
 // ---- end to end --------------------------------------------------------------------
 
-struct Tmp(PathBuf);
-
-impl Tmp {
-    fn new(name: &str) -> Tmp {
-        let dir = std::env::temp_dir().join(format!("nixk8s-fix-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Tmp(dir)
-    }
-
-    fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-
+impl Scratch {
     fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_nixk8s-lint"))
             .args(args)
-            .current_dir(&self.0)
+            .current_dir(self.path())
             .output()
             .unwrap()
-    }
-}
-
-impl Drop for Tmp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -191,7 +169,7 @@ fn code(o: &Output) -> i32 {
 
 #[test]
 fn fix_writes_the_file_and_a_second_run_changes_nothing() {
-    let t = Tmp::new("rewrite");
+    let t = Scratch::new("rewrite");
     let f = t.write("a.nix", KUBELET);
     let out = t.run(&["--fix", "a.nix"]);
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stdout));
@@ -209,14 +187,14 @@ fn fix_writes_the_file_and_a_second_run_changes_nothing() {
 
 #[test]
 fn fix_keeps_crlf_permissions_and_a_missing_final_newline() {
-    let t = Tmp::new("bytes");
+    let t = Scratch::new("bytes");
     let crlf = KUBELET.trim_end().replace('\n', "\r\n");
     let f = t.write("a.nix", &crlf);
     std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
     // A multi-line fix (a new `path` line) must use CRLF too.
     let g = t.write(
         "b.nix",
-        &"{ pkgs, ... }: {\n  systemd.services.k = {\n    serviceConfig.ExecStart = \"${pkgs.kubernetes}/bin/kubelet\";\n  };\n}\n"
+        "{ pkgs, ... }: {\n  systemd.services.k = {\n    serviceConfig.ExecStart = \"${pkgs.kubernetes}/bin/kubelet\";\n  };\n}\n"
             .replace('\n', "\r\n"),
     );
     let out = t.run(&["--fix", "a.nix", "b.nix"]);
@@ -240,14 +218,14 @@ fn fix_keeps_crlf_permissions_and_a_missing_final_newline() {
 
 #[test]
 fn fix_through_a_symlink_fixes_the_target_and_keeps_the_link() {
-    let t = Tmp::new("symlink");
+    let t = Scratch::new("symlink");
     let target = t.write("real/a.nix", KUBELET);
-    std::os::unix::fs::symlink("real/a.nix", t.0.join("link.nix")).unwrap();
+    std::os::unix::fs::symlink("real/a.nix", t.path().join("link.nix")).unwrap();
     let out = t.run(&["--fix", "link.nix"]);
     assert_eq!(code(&out), 0);
     assert_eq!(std::fs::read_to_string(&target).unwrap(), KUBELET_FIXED);
     assert!(
-        std::fs::symlink_metadata(t.0.join("link.nix"))
+        std::fs::symlink_metadata(t.path().join("link.nix"))
             .unwrap()
             .file_type()
             .is_symlink()
@@ -256,7 +234,7 @@ fn fix_through_a_symlink_fixes_the_target_and_keeps_the_link() {
 
 #[test]
 fn diff_prints_and_writes_nothing() {
-    let t = Tmp::new("diff");
+    let t = Scratch::new("diff");
     let f = t.write("a.nix", KUBELET);
     let out = t.run(&["--diff", "a.nix"]);
     assert_eq!(code(&out), 1);
@@ -272,7 +250,7 @@ fn diff_prints_and_writes_nothing() {
 
 #[test]
 fn unsafe_fixes_need_the_flag() {
-    let t = Tmp::new("unsafe");
+    let t = Scratch::new("unsafe");
     let f = t.write(
         "a.nix",
         "{ services.kubernetes.masterAddress = \"cp.local\"; }\n",
@@ -298,10 +276,10 @@ fn unsafe_fixes_need_the_flag() {
 
 #[test]
 fn fix_on_stdin_prints_the_fixed_text() {
-    let t = Tmp::new("stdin");
+    let t = Scratch::new("stdin");
     let mut child = Command::new(env!("CARGO_BIN_EXE_nixk8s-lint"))
         .args(["--fix", "-", "--stdin-filename", "a.nix"])
-        .current_dir(&t.0)
+        .current_dir(t.path())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -339,10 +317,10 @@ fix = {{ safety = "safe", explanation = "e" }}
 
 #[test]
 fn a_fix_that_would_break_the_syntax_is_refused_and_the_file_is_unchanged() {
-    let t = Tmp::new("refused");
+    let t = Scratch::new("refused");
     t.write(
         "nixk8s-lint.toml",
-        &replacing_rule(r#""unterminated"#, "present"),
+        replacing_rule(r#""unterminated"#, "present"),
     );
     let original = "{\r\n  services.kubernetes.masterAddress = \"cp.internal\";\r\n}";
     let f = t.write("a.nix", original);
@@ -368,12 +346,12 @@ fn a_fix_that_would_break_the_syntax_is_refused_and_the_file_is_unchanged() {
 
 #[test]
 fn overlapping_fixes_are_applied_over_several_rounds() {
-    let t = Tmp::new("overlap");
+    let t = Scratch::new("overlap");
     // The user rule replaces the whole value; mdns-hostname's fix replaces its suffix. They
     // overlap: the first is applied, the file re-linted, and nothing is left to fix.
     t.write(
         "nixk8s-lint.toml",
-        &replacing_rule(r#""cp.example.internal""#, "present").replace(
+        replacing_rule(r#""cp.example.internal""#, "present").replace(
             "fire-when = \"present\"",
             "fire-when = \"matches\", pattern = '\\.local$'",
         ),
@@ -392,10 +370,10 @@ fn overlapping_fixes_are_applied_over_several_rounds() {
 
 #[test]
 fn a_fix_that_never_converges_stops_at_the_bound_and_says_so() {
-    let t = Tmp::new("bound");
+    let t = Scratch::new("bound");
     t.write(
         "nixk8s-lint.toml",
-        &replacing_rule(r#""cp.internal""#, "present"),
+        replacing_rule(r#""cp.internal""#, "present"),
     );
     t.write(
         "a.nix",
@@ -412,7 +390,7 @@ fn a_fix_that_never_converges_stops_at_the_bound_and_says_so() {
 
 #[test]
 fn files_with_syntax_errors_are_not_fixed() {
-    let t = Tmp::new("syntax");
+    let t = Scratch::new("syntax");
     let broken = "{ pkgs, ... }: { systemd.services.k.path = with pkgs; [ iptables ]; systemd.services.k.serviceConfig.ExecStart = \"${pkgs.kubernetes}/bin/kubelet\"; x = ; }\n";
     let f = t.write("a.nix", broken);
     let out = t.run(&["--fix", "a.nix"]);
@@ -422,7 +400,7 @@ fn files_with_syntax_errors_are_not_fixed() {
 
 #[test]
 fn fixing_every_testdata_file_through_the_cli_keeps_line_endings_permissions_and_final_newline() {
-    let t = Tmp::new("all");
+    let t = Scratch::new("all");
     let mut files = vec![];
     nix_files(Path::new("testdata"), &mut files);
     let mut copies = vec![];

@@ -1,35 +1,20 @@
 //! Hostile inputs: each gives a clear message, the run goes on, and nothing crashes, hangs
 //! or takes more than linear time.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-struct Tmp(PathBuf);
+mod common;
+use common::Scratch;
 
-impl Tmp {
-    fn new(name: &str) -> Tmp {
-        let dir =
-            std::env::temp_dir().join(format!("nixk8s-hostile-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Tmp(dir)
-    }
-
-    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-
+impl Scratch {
     /// Runs the linter (concise output) with a deadline.
     fn lint(&self, args: &[&str], deadline: Duration) -> (i32, String) {
         let start = Instant::now();
         let out: Output = Command::new(env!("CARGO_BIN_EXE_nixk8s-lint"))
             .args(["--format", "concise"])
             .args(args)
-            .current_dir(&self.0)
+            .current_dir(self.path())
             .output()
             .unwrap();
         assert!(
@@ -44,18 +29,12 @@ impl Tmp {
     }
 }
 
-impl Drop for Tmp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 const PITFALL: &str = "{ services.kubernetes.masterAddress = \"cp.local\"; }\n";
 const SECOND: Duration = Duration::from_secs(20);
 
 #[test]
 fn odd_but_valid_files_lint_cleanly() {
-    let t = Tmp::new("odd");
+    let t = Scratch::new("odd");
     t.write("crlf.nix", "{\r\n  a = 1;\r\n}\r\n");
     t.write("cr.nix", "{\r  a = 1;\r}\r");
     let (code, out) = t.lint(&["."], SECOND);
@@ -73,11 +52,11 @@ fn odd_but_valid_files_lint_cleanly() {
 
 #[test]
 fn unreadable_and_binary_inputs_are_io_errors_and_the_run_goes_on() {
-    let t = Tmp::new("binary");
+    let t = Scratch::new("binary");
     t.write("bin.nix", b"\x7fELF\x00\x00\x01");
     t.write("latin1.nix", b"{ a = \"caf\xe9\"; }");
     t.write("zz.nix", PITFALL);
-    let fifo = t.0.join("fifo.nix");
+    let fifo = t.path().join("fifo.nix");
     assert!(
         Command::new("mkfifo")
             .arg(&fifo)
@@ -115,7 +94,7 @@ fn unreadable_and_binary_inputs_are_io_errors_and_the_run_goes_on() {
 
 #[test]
 fn a_byte_order_mark_is_reported_and_the_rest_still_linted() {
-    let t = Tmp::new("bom");
+    let t = Scratch::new("bom");
     t.write("bom.nix", format!("\u{feff}{PITFALL}"));
     let (code, out) = t.lint(&["bom.nix"], SECOND);
     assert_eq!(code, 1);
@@ -128,11 +107,11 @@ fn a_byte_order_mark_is_reported_and_the_rest_still_linted() {
 
 #[test]
 fn a_symlink_loop_in_a_walked_directory_is_not_followed() {
-    let t = Tmp::new("loop");
+    let t = Scratch::new("loop");
     t.write("d/a.nix", PITFALL);
-    std::os::unix::fs::symlink("..", t.0.join("d/up")).unwrap();
-    std::os::unix::fs::symlink("loop2", t.0.join("d/loop1")).unwrap();
-    std::os::unix::fs::symlink("loop1", t.0.join("d/loop2")).unwrap();
+    std::os::unix::fs::symlink("..", t.path().join("d/up")).unwrap();
+    std::os::unix::fs::symlink("loop2", t.path().join("d/loop1")).unwrap();
+    std::os::unix::fs::symlink("loop1", t.path().join("d/loop2")).unwrap();
     let (code, out) = t.lint(&["d"], SECOND);
     assert_eq!(code, 1);
     assert_eq!(out.lines().count(), 1, "{out}");
@@ -140,7 +119,7 @@ fn a_symlink_loop_in_a_walked_directory_is_not_followed() {
 
 #[test]
 fn deep_nesting_is_refused_in_linear_time_without_overflowing() {
-    let t = Tmp::new("deep");
+    let t = Scratch::new("deep");
     let n = 100_000;
     t.write("parens.nix", format!("{}1{}", "(".repeat(n), ")".repeat(n)));
     t.write("lists.nix", format!("{}{}", "[".repeat(n), "]".repeat(n)));
@@ -194,7 +173,7 @@ fn deep_nesting_is_refused_in_linear_time_without_overflowing() {
 
 #[test]
 fn a_one_megabyte_line_is_linted_and_not_printed() {
-    let t = Tmp::new("longline");
+    let t = Scratch::new("longline");
     t.write(
         "long.nix",
         format!(
@@ -204,7 +183,7 @@ fn a_one_megabyte_line_is_linted_and_not_printed() {
     );
     let out = Command::new(env!("CARGO_BIN_EXE_nixk8s-lint"))
         .args(["--color", "never", "long.nix"])
-        .current_dir(&t.0)
+        .current_dir(t.path())
         .output()
         .unwrap();
     let human = String::from_utf8_lossy(&out.stdout);
@@ -219,7 +198,7 @@ fn a_one_megabyte_line_is_linted_and_not_printed() {
 
 #[test]
 fn syntax_errors_do_not_invent_findings_from_the_broken_part() {
-    let t = Tmp::new("broken");
+    let t = Scratch::new("broken");
     // The broken part would be a finding if it parsed; the intact part is one.
     t.write(
         "half.nix",
@@ -237,7 +216,7 @@ fn syntax_errors_do_not_invent_findings_from_the_broken_part() {
 
 #[test]
 fn self_containing_and_exponentially_shared_values_terminate() {
-    let t = Tmp::new("shared");
+    let t = Scratch::new("shared");
     // Found by the parser differential test: flattening followed `x` into itself forever.
     t.write(
         "cycle.nix",
@@ -266,7 +245,7 @@ fn self_containing_and_exponentially_shared_values_terminate() {
 
 #[test]
 fn fifty_megabytes_of_valid_nix_in_one_file_are_linted() {
-    let t = Tmp::new("big");
+    let t = Scratch::new("big");
     let host = |i: usize| {
         format!(
             "  h{i} = {{\n    networking.hostName = \"h{i}\";\n    services.kubernetes.masterAddress = \"cp{i}.k8s.internal\";\n    systemd.services.\"app-{i}\" = {{ path = [ ]; serviceConfig.ExecStart = \"/bin/true --n={i}\"; }};\n    boot.kernel.sysctl.\"net.ipv4.ip_forward\" = {i};\n  }};\n"

@@ -3,7 +3,7 @@
 //! gets an `internal-error` naming the rule and template, other rules and other files are
 //! linted, the exit status is 2, and the language server lives on.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +12,9 @@ use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use nixk8s_lint::lsp::{InitOptions, Workspace, serve};
 use nixk8s_lint::{Linter, Rule, RuleSet, Selection};
 use serde_json::{Value, json};
+
+mod common;
+use common::Scratch;
 
 const PANIC_RULE: &str = r#"name = "panics-on-marker"
 severity = "error"
@@ -43,37 +46,16 @@ const TRIGGER: &str =
     "{\n  x = \"PANIC-HERE\";\n  services.kubernetes.masterAddress = \"cp.local\";\n}\n";
 const PLAIN: &str = "{\n  services.kubernetes.masterAddress = \"cp.local\";\n}\n";
 
-struct Tmp(PathBuf);
-
-impl Tmp {
-    fn new(name: &str) -> Tmp {
-        let dir = std::env::temp_dir().join(format!("nixk8s-panic-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("lint-rules")).unwrap();
-        std::fs::write(
-            dir.join("nixk8s-lint.toml"),
-            "rule-dirs = [\"lint-rules\"]\n",
-        )
-        .unwrap();
-        std::fs::write(dir.join("lint-rules/panics.toml"), PANIC_RULE).unwrap();
-        Tmp(dir)
-    }
-}
-
-impl Drop for Tmp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[test]
 fn a_panicking_rule_is_reported_and_the_run_goes_on() {
-    let t = Tmp::new("cli");
-    std::fs::write(t.0.join("a-trigger.nix"), TRIGGER).unwrap();
-    std::fs::write(t.0.join("b-plain.nix"), PLAIN).unwrap();
+    let t = Scratch::new("cli");
+    t.write("nixk8s-lint.toml", "rule-dirs = [\"lint-rules\"]\n");
+    t.write("lint-rules/panics.toml", PANIC_RULE);
+    t.write("a-trigger.nix", TRIGGER);
+    t.write("b-plain.nix", PLAIN);
     let out = Command::new(env!("CARGO_BIN_EXE_nixk8s-lint"))
         .args(["--format", "json", "."])
-        .current_dir(&t.0)
+        .current_dir(t.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");

@@ -15,29 +15,10 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+mod common;
+use common::Scratch;
+
 const BIN: &str = env!("CARGO_BIN_EXE_nixk8s-lint");
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "nixk8s-lint-oracle-{}-{}",
-            std::process::id(),
-            test
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// What `nix-instantiate --parse` made of a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +31,7 @@ enum NixVerdict {
 /// `nix-instantiate --parse`, run with its state and home in a private writable directory so
 /// that it works as any user and never talks to a daemon.
 struct Nix {
-    dir: TempDir,
+    dir: Scratch,
 }
 
 impl Nix {
@@ -76,14 +57,13 @@ impl Nix {
             return None;
         }
         let nix = Nix {
-            dir: TempDir::new(test),
+            dir: Scratch::new(test),
         };
         for sub in ["state", "home", "cache", "config"] {
-            std::fs::create_dir_all(nix.dir.0.join(sub)).expect("create nix dirs");
+            std::fs::create_dir_all(nix.dir.path().join(sub)).expect("create nix dirs");
         }
         // Sanity: the oracle itself works here, and tells valid from invalid.
-        let probe = nix.dir.0.join("probe.nix");
-        std::fs::write(&probe, "{ a = 1; }").unwrap();
+        let probe = nix.dir.write("probe.nix", "{ a = 1; }");
         assert_eq!(
             nix.parse(&probe),
             NixVerdict::Accept,
@@ -101,10 +81,10 @@ impl Nix {
         let out = Command::new("nix-instantiate")
             .arg("--parse")
             .arg(file)
-            .env("NIX_STATE_DIR", self.dir.0.join("state"))
-            .env("HOME", self.dir.0.join("home"))
-            .env("XDG_CACHE_HOME", self.dir.0.join("cache"))
-            .env("XDG_CONFIG_HOME", self.dir.0.join("config"))
+            .env("NIX_STATE_DIR", self.dir.path().join("state"))
+            .env("HOME", self.dir.path().join("home"))
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env_remove("NIX_REMOTE")
             .stdin(Stdio::null())
             .output()
@@ -323,15 +303,11 @@ const SNIPPETS: &[(&str, bool)] = &[
     ),
 ];
 
-fn write_snippets(dir: &TempDir, snippets: &[&str]) -> Vec<PathBuf> {
+fn write_snippets(dir: &Scratch, snippets: &[&str]) -> Vec<PathBuf> {
     snippets
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            let p = dir.0.join(format!("snippet-{i:03}.nix"));
-            std::fs::write(&p, s).expect("write snippet");
-            p
-        })
+        .map(|(i, s)| dir.write(&format!("snippet-{i:03}.nix"), s))
         .collect()
 }
 

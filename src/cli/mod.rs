@@ -68,6 +68,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
         }
         inputs.push((input, resolved));
     }
+    let walk = started.elapsed();
     if inputs.is_empty() {
         // Nothing to lint: still check the command line's rule names.
         settings.for_path(None)?;
@@ -83,7 +84,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
             .collect()
     });
     let mut timings = Timings::default();
-    let mut read = Duration::ZERO;
+    // The walk (with the configuration lookup) runs before the workers start.
+    let mut read = walk;
     for o in &outcomes {
         timings += o.timings;
         read += o.read;
