@@ -5,9 +5,9 @@ Generates a ~5,000-line NixOS module with Kubernetes idioms (let bindings, `with
 `lib.mkIf`, `lib.mkMerge`, string interpolation, `escapeShellArgs`, systemd units running
 kubelet, tmpfiles settings, kubeconfigs, planted pitfalls), opens it, then sends didChange
 edits one at a time and measures the time from sending each to receiving the
-publishDiagnostics for its version: edits inside a unit's attribute set (which the server
-reparses alone) and edits to a top-level `let` binding (a full parse). Prints median and
-p90 in milliseconds for each.
+publishDiagnostics for its version: edits inside a unit and inside a top-level `let`
+binding (the server reparses that binding alone) and in the module's function pattern (a
+full parse). Prints median and p90 in milliseconds for each.
 
     python3 scripts/lsp-bench.py [--lines 5000] [--changes 30] [--debounce-ms N]
 
@@ -125,16 +125,16 @@ def main() -> int:
         open_ms = (at - t0) * 1000
         findings = len(msg["params"]["diagnostics"])
 
-        def series(targets, start_version):
-            """Types a character after the first quote of each target line, then removes it."""
+        def series(targets, column, typed, start_version):
+            """Types `typed` at `column(line)` of each target line, then removes it."""
             latencies = []
             for n in range(args.changes):
                 version = start_version + n
                 line = targets[(n // 2 * 7) % len(targets)]
-                col = lines[line].index('"') + 1
-                end = col + (n % 2)
+                col = column(lines[line])
+                end = col + (len(typed) if n % 2 else 0)
                 change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}},
-                          "text": "x" if n % 2 == 0 else ""}
+                          "text": typed if n % 2 == 0 else ""}
                 t0 = time.perf_counter()
                 server.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
                              "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})
@@ -143,17 +143,20 @@ def main() -> int:
                 assert len(msg["params"]["diagnostics"]) == findings, "the edits should not change the findings"
             return latencies
 
-        # Inside a unit's description: the server reparses only the enclosing attribute set.
-        in_set = series([i for i, l in enumerate(lines) if 'description = "Kubernetes Kubelet' in l], 2)
-        # In a `let` binding at the top, outside any set or list: a full parse.
-        in_let = series([i for i, l in enumerate(lines) if l.startswith('  pki = "')], 2 + args.changes)
+        after_quote = lambda line: line.index('"') + 1
+        # Inside a unit's description: the server reparses only that binding.
+        in_set = series([i for i, l in enumerate(lines) if 'description = "Kubernetes Kubelet' in l], after_quote, "x", 2)
+        # In a top-level `let` binding: that binding alone.
+        in_let = series([i for i, l in enumerate(lines) if l.startswith('  pki = "')], after_quote, "x", 2 + args.changes)
+        # In the module's function pattern, outside any set, list or binding: a full parse.
+        full = series([0], lambda line: 1, " ", 2 + 2 * args.changes)
         code = server.stop()
 
     print(f"server: {binary.relative_to(REPO) if binary.is_relative_to(REPO) else binary}")
     print(f"file: {len(lines)} lines, {len(text.encode())} bytes, {findings} findings")
     print(f"didOpen → publishDiagnostics: {open_ms:.1f} ms")
     debounce = "0 (default)" if args.debounce_ms is None else args.debounce_ms
-    for label, latencies in [("in a set (reparsed)", in_set), ("in a let (full parse)", in_let)]:
+    for label, latencies in [("in a unit", in_set), ("in a let binding", in_let), ("in the pattern (full parse)", full)]:
         print(f"didChange → publishDiagnostics, {label}, {len(latencies)} changes, debounce {debounce} ms: "
               f"median {statistics.median(latencies):.1f} ms, p90 {pct(latencies, 0.9):.1f} ms, "
               f"min {min(latencies):.1f} ms, max {max(latencies):.1f} ms")

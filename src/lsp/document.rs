@@ -17,7 +17,8 @@ pub struct Document {
     pub text: String,
     pub version: i32,
     line_starts: Vec<usize>,
-    /// The tree of `text` when known: edits inside a set or a list keep it up to date.
+    /// The tree of `text` when known: edits inside a set, a list or a binding keep it up
+    /// to date.
     parsed: Option<Parsed>,
     /// A tree an edit made stale, freed after the next diagnostics are out (freeing a
     /// large tree takes as long as a tenth of parsing it).

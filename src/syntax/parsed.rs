@@ -1,6 +1,7 @@
 //! A parsed file, and reparsing after an edit: the language server keeps a document's tree
-//! and, when an edit falls inside an attribute set or a list, parses only that block again
-//! (as rust-analyzer reparses blocks). The result is the tree a full parse would build.
+//! and, when an edit falls inside an attribute set, a list or a binding, parses only that
+//! block again (as rust-analyzer reparses blocks). The result is the tree a full parse
+//! would build.
 
 use rnix::{NodeOrToken, ParseError, SyntaxKind, SyntaxNode, TextRange, TextSize};
 use rowan::GreenNode;
@@ -44,11 +45,11 @@ impl Parsed {
     }
 
     /// The tree after replacing `edit` (a range of the old text) with `insert`, giving
-    /// `new_text`: the smallest attribute set or list around the edit is parsed again, on
-    /// its own, and put in place of the old one. `None` when that cannot be done exactly
-    /// as a full parse would (the old tree has errors, the new block has any, the edit
-    /// touches a block's brackets, the block could now nest too deep, the new text is
-    /// `too-deep`): parse fully then.
+    /// `new_text`: the smallest attribute set, list or binding around the edit is parsed
+    /// again, on its own, and put in place of the old one. `None` when that cannot be done
+    /// exactly as a full parse would (the old tree has errors, the new block has any, the
+    /// edit touches a block's brackets or a binding's first character or `;`, the block
+    /// could now nest too deep, the new text is `too-deep`): parse fully then.
     pub fn reparse(&self, edit: TextRange, insert: &str, new_text: &str) -> Option<Parsed> {
         if !self.errors.is_empty() {
             return None;
@@ -66,14 +67,22 @@ impl Parsed {
         let old = block.text_range();
         let end = u32::from(old.end()) as usize + insert.len() - usize::from(edit.len());
         let text = new_text.get(usize::from(old.start())..end)?;
-        let parse = rnix::Root::parse(text);
-        let new = parse.syntax().first_child()?;
-        let whole = TextRange::up_to(TextSize::of(text));
-        if !parse.errors().is_empty()
-            || new.kind() != block.kind()
-            || new.text_range() != whole
-            || looks_like_a_pattern(&new)
-            || block.ancestors().count() + depth(&new) >= RNIX_DEPTH_LIMIT
+        let new = if is_binding(&block) {
+            // A binding parses alike in any set or `let`: parse it in a set of its own.
+            let parse = rnix::Root::parse(&format!("{{{text}}}"));
+            let set = parse.syntax().first_child()?;
+            let mut bindings = set.children();
+            let binding = bindings.next().filter(|_| bindings.next().is_none())?;
+            let inside = TextRange::at(1.into(), TextSize::of(text));
+            (parse.errors().is_empty() && binding.text_range() == inside).then_some(binding)?
+        } else {
+            let parse = rnix::Root::parse(text);
+            let new = parse.syntax().first_child()?;
+            let whole = TextRange::up_to(TextSize::of(text));
+            (parse.errors().is_empty() && new.text_range() == whole && !looks_like_a_pattern(&new))
+                .then_some(new)?
+        };
+        if new.kind() != block.kind() || block.ancestors().count() + depth(&new) >= RNIX_DEPTH_LIMIT
         {
             return None;
         }
@@ -84,13 +93,23 @@ impl Parsed {
     }
 }
 
-/// Whether `node` is an attribute set or a list with `edit` strictly between its
-/// brackets: the text outside the brackets, and how it lexes, is then unchanged.
+/// Whether `edit` lies strictly inside `node` such that the text around it, and how it
+/// lexes, is unchanged: between the brackets of an attribute set or a list, or after the
+/// first character and before the `;` of a binding in a set or `let`.
 fn encloses(node: &SyntaxNode, edit: TextRange) -> bool {
     use SyntaxKind::*;
     let (open, close) = match node.kind() {
         NODE_ATTR_SET => (TOKEN_L_BRACE, TOKEN_R_BRACE),
         NODE_LIST => (TOKEN_L_BRACK, TOKEN_R_BRACK),
+        NODE_ATTRPATH_VALUE | NODE_INHERIT => {
+            let in_set = node
+                .parent()
+                .is_some_and(|p| matches!(p.kind(), NODE_ATTR_SET | NODE_LET_IN));
+            let semicolon = node.last_token().filter(|t| t.kind() == TOKEN_SEMICOLON);
+            return in_set
+                && node.text_range().start() < edit.start()
+                && semicolon.is_some_and(|s| edit.end() <= s.text_range().start());
+        }
         _ => return false,
     };
     let mut tokens = node
@@ -104,6 +123,14 @@ fn encloses(node: &SyntaxNode, edit: TextRange) -> bool {
         }
         _ => false,
     }
+}
+
+/// A binding (`a.b = v;` or `inherit (x) a;`), which parses alike in any set or `let`.
+fn is_binding(node: &SyntaxNode) -> bool {
+    matches!(
+        node.kind(),
+        SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
+    )
 }
 
 /// An empty set `{ }` parses as a function's pattern when `:` or `@` follows it, which
@@ -186,9 +213,33 @@ mod tests {
             inner..inner + "b = \"x\"; c = [ 1 2 ]; ".len(),
             ""
         ));
-        // Outside any set or list: the function's pattern.
+        // Outside any set, list or binding: the function's pattern.
         let lib = at("lib");
         assert!(!check(MODULE, lib..lib + 3, "pkgs"));
+    }
+
+    #[test]
+    fn edits_inside_a_binding_reparse_only_the_binding() {
+        let text =
+            "let\n  pki = \"/var/lib/pki\";\n  n = 1;\n  inherit (lib) mkIf;\nin { a = pki; }\n";
+        let at = |needle: &str| text.find(needle).unwrap();
+        let v = at("/var");
+        assert!(check(text, v..v, "x"));
+        assert!(check(text, v..v + 4, "${toString n}"));
+        let one = at("1;");
+        assert!(check(text, one..one + 1, "{ x = 2; }"));
+        let name = at("ki =");
+        assert!(check(text, name..name + 2, "ath"));
+        let mk = at("mkIf");
+        assert!(check(text, mk..mk, "mkMerge "));
+        // Touches the binding's first character or its `;`: parsed in full.
+        let p = at("pki");
+        assert!(!check(text, p..p, "x"));
+        let semi = at(";\n  n");
+        assert!(!check(text, semi..semi + 1, ""));
+        // Swallows what follows: a string or comment left open.
+        assert!(!check(text, v..v, "\""));
+        assert!(!check(text, one..one + 1, "1 #"));
     }
 
     #[test]
