@@ -414,25 +414,10 @@ fn apply_suppressions(
 mod tests {
     use super::*;
 
-    fn nix_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                nix_files(&path, out);
-            } else if path.extension().is_some_and(|x| x == "nix") {
-                out.push(path);
-            }
-        }
-    }
-
     /// Building only what the rules want finds exactly what building everything finds.
     #[test]
     fn the_wanted_model_finds_what_the_whole_model_finds() {
-        let mut files = vec![];
-        nix_files(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
-            &mut files,
-        );
+        let files = crate::testdata_files();
         assert!(files.len() > 60, "{}", files.len());
         let pruned = Linter::new(RuleSet::builtin());
         let mut whole = Linter::new(RuleSet::builtin());

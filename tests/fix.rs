@@ -2,7 +2,7 @@
 //! and `--fix`/`--diff` end to end (atomic writes that keep the file's bytes, refusals).
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use nixk8s_lint::diagnostic::Safety;
@@ -11,32 +11,13 @@ use nixk8s_lint::rules::BUILTIN;
 use nixk8s_lint::{Linter, RuleSet, lint_source};
 
 mod common;
-use common::Scratch;
-
-fn nix_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            nix_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "nix") {
-            out.push(p);
-        }
-    }
-}
+use common::{Scratch, nix_files};
 
 #[test]
 fn fixes_of_every_fixable_rule_on_its_fixtures() {
     let linter = Linter::new(RuleSet::builtin());
     for rule in linter.rules().iter().filter(|r| r.fixable().is_some()) {
-        let mut files = vec![];
-        nix_files(
-            &Path::new("testdata/rules").join(rule.name()).join("fire"),
-            &mut files,
-        );
+        let files = nix_files(Path::new("testdata/rules").join(rule.name()).join("fire"));
         let mut fixed_any = false;
         for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
@@ -78,8 +59,7 @@ fn fixes_of_every_fixable_rule_on_its_fixtures() {
 #[test]
 fn fixing_any_testdata_file_keeps_valid_nix_and_is_idempotent() {
     let linter = Linter::new(RuleSet::builtin());
-    let mut files = vec![];
-    nix_files(Path::new("testdata"), &mut files);
+    let files = nix_files("testdata");
     assert!(files.len() > 50);
     let oracle = Scratch::new("oracle");
     let mut checked = 0;
@@ -401,8 +381,7 @@ fn files_with_syntax_errors_are_not_fixed() {
 #[test]
 fn fixing_every_testdata_file_through_the_cli_keeps_line_endings_permissions_and_final_newline() {
     let t = Scratch::new("all");
-    let mut files = vec![];
-    nix_files(Path::new("testdata"), &mut files);
+    let files = nix_files("testdata");
     let mut copies = vec![];
     for (i, path) in files.iter().enumerate() {
         let mut text = std::fs::read_to_string(path).unwrap();

@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 
 mod common;
-use common::Scratch;
+use common::{Scratch, nix_files};
 
 const BIN: &str = env!("CARGO_BIN_EXE_nixk8s-lint");
 
@@ -163,22 +163,6 @@ fn lint(files: &[PathBuf]) -> Vec<LintVerdict> {
     verdicts
 }
 
-fn nix_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("read {dir:?}: {e}"))
-        .map(|e| e.expect("dir entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        let meta = std::fs::symlink_metadata(&p).expect("metadata");
-        if meta.is_dir() {
-            nix_files(&p, out);
-        } else if meta.is_file() && p.extension().is_some_and(|x| x == "nix") {
-            out.push(p);
-        }
-    }
-}
-
 /// Every `.nix` file under `testdata/` is valid Nix that the linter parses cleanly; files
 /// named `*syntax-error*` are rejected by both.
 #[test]
@@ -187,8 +171,7 @@ fn testdata_agrees_with_nix_instantiate() {
         return;
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    let mut files = vec![];
-    nix_files(&root, &mut files);
+    let files = nix_files(&root);
     assert!(
         files.len() >= 10,
         "found only {} files under {root:?}",

@@ -2,32 +2,20 @@
 //! under `testdata/`, edited at many places with insertions and deletions that keep, break
 //! and change its structure.
 
-use std::path::Path;
-
 use nixk8s_lint::syntax::Parsed;
 use rnix::{TextRange, TextSize};
+
+mod common;
+use common::nix_files;
 
 const INSERTS: &[&str] = &[
     "x", " ", "\n", "\"", "''", "${", "$", "{", "}", "[", "]", "{ }", "[ ]", ";", "#", "/*",
     "a = 1; ", "rec ", "k8s-", ":", "@", "\\",
 ];
 
-fn nix_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            nix_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "nix") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn reparsing_an_edit_matches_a_full_parse() {
-    let mut files = vec![];
-    nix_files(Path::new("testdata"), &mut files);
-    files.sort();
+    let files = nix_files("testdata");
     assert!(
         files.len() > 50,
         "testdata holds the example hosts and rule fixtures"

@@ -189,18 +189,7 @@ mod tests {
     /// The sets found from the text are those a visit of every node finds, in its order.
     #[test]
     fn candidates_include_every_set_that_binds_a_key() {
-        let mut files = vec![];
-        let mut dirs = vec![std::path::PathBuf::from("testdata")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "nix") {
-                    files.push(path);
-                }
-            }
-        }
+        let files = crate::testdata_files();
         let extra = r#"{
           a = { "kind" = "KubeletConfiguration"; }; b = { clusters.x = 1; kind = 2; };
           c = { x.kind = 1; }; d = { ${"kind"} = 1; "${"clusters"}" = [ ]; };

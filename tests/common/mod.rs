@@ -1,4 +1,5 @@
-//! Scaffolding shared by the integration tests.
+//! Scaffolding shared by the integration tests (each test crate uses part of it).
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
@@ -29,4 +30,15 @@ impl Scratch {
         std::fs::write(&p, contents).expect("write file");
         p
     }
+}
+
+/// The `.nix` files below `dir` (links not followed), in path order.
+pub fn nix_files(dir: impl AsRef<Path>) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("walk the directory"))
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "nix"))
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
