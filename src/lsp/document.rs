@@ -75,7 +75,9 @@ impl Document {
                     let edit =
                         TextRange::new(TextSize::from(start as u32), TextSize::from(end as u32));
                     let old = self.parsed.take();
-                    self.parsed = (old.as_ref()).and_then(|p| p.reparse(edit, &c.text, &self.text));
+                    self.parsed = old
+                        .as_ref()
+                        .and_then(|p| p.reparse(edit, &c.text, &self.text));
                     if self.parsed.is_none() && old.is_some() {
                         self.retired = old;
                     }

@@ -1,6 +1,7 @@
-//! The language server: the same linting as the CLI ([`lint_parsed`]), on open documents, with code
-//! actions for fixes and suppressions. It talks over an [`lsp_server::Connection`]; the
-//! binary provides the transport and the configuration ([`Workspace`]).
+//! The language server: the same linting as the CLI ([`lint_parsed`]) on open documents,
+//! with code actions for fixes and suppressions. It talks over an
+//! [`lsp_server::Connection`]; the binary provides the transport and the configuration
+//! ([`Workspace`]).
 
 mod actions;
 mod document;
