@@ -57,7 +57,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, ConfigError> {
         args.paths.clone()
     };
     let started = Instant::now();
-    for input in discover::inputs(&paths) {
+    let (found, listed) = discover::inputs(&paths);
+    settings.learn(listed);
+    for input in found {
         let path = match &input {
             Input::Stdin => args.stdin_filename.as_deref().map(Path::new),
             Input::File(p) | Input::Error(p, _) => Some(p.as_path()),
@@ -368,7 +370,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.nix");
         std::fs::write(&file, "{ }").unwrap();
-        let inputs = discover::inputs(&[dir.path().to_path_buf()]);
+        let (inputs, _) = discover::inputs(&[dir.path().to_path_buf()]);
         assert!(matches!(&inputs[..], [Input::File(p)] if *p == file));
         std::fs::remove_file(&file).unwrap();
         let cli = Cli::parse_from(["nixk8s-lint"]);

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
@@ -15,6 +15,7 @@ use nixk8s_lint::rules::{self, Level, Rule, RuleSet, RuleSpans};
 use nixk8s_lint::{Linter, Selection};
 
 use super::args::{CheckArgs, ConfigArgs};
+use super::discover::Listed;
 
 /// An error in a configuration or rule file, at a span of it when there is one.
 #[derive(Debug)]
@@ -97,6 +98,8 @@ pub struct Settings {
     /// The same answers by a file's directory as written, which saves normalizing the
     /// path of every file.
     by_written_dir: HashMap<PathBuf, Option<PathBuf>>,
+    /// What the walk saw of each directory.
+    listed: Listed,
     by_file: HashMap<Option<PathBuf>, Arc<Resolved>>,
 }
 
@@ -140,14 +143,21 @@ impl Settings {
             selection,
             by_dir: HashMap::new(),
             by_written_dir: HashMap::new(),
+            listed: Listed::default(),
             by_file: HashMap::new(),
         }
+    }
+
+    /// Takes what a walk saw, to look for configuration files only where it saw them.
+    pub fn learn(&mut self, listed: Listed) {
+        self.listed = listed;
     }
 
     /// Forgets every configuration read so far.
     pub fn reload(&mut self) {
         self.by_dir.clear();
         self.by_written_dir.clear();
+        self.listed = Listed::default();
         self.by_file.clear();
     }
 
@@ -172,13 +182,23 @@ impl Settings {
         let Some(path) = path else {
             return self.config_file_in(&std::env::current_dir().ok()?);
         };
-        let written = path.parent().unwrap_or(Path::new(""));
-        if let Some(found) = self.by_written_dir.get(written) {
-            return found.clone();
+        // Up through the directories the walk saw without a configuration file of their
+        // own, to one whose answer is known or must be looked up.
+        let mut dir = path.parent().unwrap_or(Path::new(""));
+        let mut chain = vec![];
+        let found = loop {
+            if let Some(found) = self.by_written_dir.get(dir) {
+                break found.clone();
+            }
+            chain.push(dir.to_path_buf());
+            match dir.parent() {
+                Some(parent) if self.listed.lacks_config(dir) => dir = parent,
+                _ => break self.config_file_in(&normalize(&Path::new(".").join(dir))),
+            }
+        };
+        for dir in chain {
+            self.by_written_dir.insert(dir, found.clone());
         }
-        let found = self.config_file_in(normalize(path).parent()?);
-        self.by_written_dir
-            .insert(written.to_path_buf(), found.clone());
         found
     }
 
@@ -351,7 +371,12 @@ pub fn read_rule(file: &Path) -> Result<(Rule, String), ConfigError> {
 /// The absolute form of a path with `.` and `..` resolved lexically (symlinks are not
 /// followed: `hosts/edge/../n.nix` is `hosts/n.nix`, as a person reads it).
 pub fn normalize(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // The working directory, read once: it does not change while the linter runs.
+    static CWD: OnceLock<Option<PathBuf>> = OnceLock::new();
+    let abs = match CWD.get_or_init(|| std::env::current_dir().ok()) {
+        Some(cwd) if path.is_relative() => cwd.join(path),
+        _ => path.to_path_buf(),
+    };
     let mut out = PathBuf::new();
     for c in abs.components() {
         match c {
