@@ -6,12 +6,13 @@
 //! recursion); past either bound a value is simply unknown.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use rnix::TextRange;
 use rnix::ast::{self, AstToken, BinOpKind, HasEntry, UnaryOpKind};
 use rowan::ast::AstNode;
+use rustc_hash::FxHashMap;
 
 use super::libfns;
 use super::strings::{self, Part};
@@ -28,7 +29,7 @@ const MAX_ATTRPATH: usize = 32;
 enum Scope {
     Vars {
         parent: Option<ScopeId>,
-        vars: HashMap<Rc<str>, ThunkId>,
+        vars: FxHashMap<Rc<str>, ThunkId>,
     },
     With {
         parent: Option<ScopeId>,
@@ -56,6 +57,9 @@ enum State {
         func: ThunkId,
         arg: ThunkId,
     },
+    /// The set that dotted paths (`a.b.x = 1; a.b.y = 2;`) make, finished when forced:
+    /// most of a module's sets are never read.
+    Nested(Builder),
     Forcing,
     Done(Value),
 }
@@ -79,7 +83,7 @@ impl Evaluator {
             thunks: RefCell::default(),
             scopes: RefCell::new(vec![Scope::Vars {
                 parent: None,
-                vars: HashMap::new(),
+                vars: FxHashMap::default(),
             }]),
             depth: Cell::new(0),
             fuel: Cell::new(MIN_FUEL.max(source_len as u64 * FUEL_PER_BYTE)),
@@ -129,7 +133,7 @@ impl Evaluator {
     pub fn vars_scope(&self, parent: ScopeId) -> ScopeId {
         self.new_scope(Scope::Vars {
             parent: Some(parent),
-            vars: HashMap::new(),
+            vars: FxHashMap::default(),
         })
     }
 
@@ -174,6 +178,7 @@ impl Evaluator {
                 let f = self.force(func);
                 self.apply(f, arg, range)
             }
+            State::Nested(b) => Value::Attrs(Rc::new(b.finish(self))),
         };
         self.leave();
         self.thunks.borrow_mut()[t as usize].state = State::Done(value.clone());
@@ -859,7 +864,7 @@ impl Builder {
     fn finish(self, ev: &Evaluator) -> Attrs {
         let slot_thunk = |slot: Slot2, range: TextRange| match slot {
             Slot2::Leaf(t) => t,
-            Slot2::Nested(b) => ev.done(Value::Attrs(Rc::new(b.finish(ev))), range),
+            Slot2::Nested(b) => ev.push(State::Nested(b), range),
         };
         let mut out = Attrs::default();
         for (k, (range, slot)) in self.known {

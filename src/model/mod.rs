@@ -13,6 +13,7 @@ pub mod units;
 pub mod value;
 pub mod wanted;
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use rnix::TextRange;
@@ -46,11 +47,23 @@ pub struct Command {
     /// The executable word, or the module's option path.
     pub range: TextRange,
     pub origin: Origin,
+    /// The flags of `args`, parsed once for all the rules that read them.
+    flags: OnceCell<Vec<Flag>>,
 }
 
 impl Command {
-    pub fn flags(&self) -> Vec<Flag> {
-        cmdline::flags(&self.args)
+    pub fn new(component: &'static str, args: Vec<Arg>, range: TextRange, origin: Origin) -> Self {
+        Command {
+            component,
+            args,
+            range,
+            origin,
+            flags: OnceCell::new(),
+        }
+    }
+
+    pub fn flags(&self) -> &[Flag] {
+        self.flags.get_or_init(|| cmdline::flags(&self.args))
     }
 
     /// Whether an argument of unknown content follows argv index `i`.
@@ -207,12 +220,8 @@ impl Model {
                         .word()
                         .and_then(Str::range)
                         .unwrap_or(unit.name_range);
-                    out.push(Command {
-                        component,
-                        args: argv[start..].to_vec(),
-                        range,
-                        origin: Origin::Unit(i),
-                    });
+                    let args = argv[start..].to_vec();
+                    out.push(Command::new(component, args, range, Origin::Unit(i)));
                 }
             }
         }
@@ -225,12 +234,7 @@ impl Model {
             let extra = self.effective(self.defs_at(&extra));
             let args = cmdline::split_words(&self.string_option(&extra, " "));
             let range = first.path[path.len() - 1].range;
-            out.push(Command {
-                component,
-                args,
-                range,
-                origin: Origin::Module(prefix),
-            });
+            out.push(Command::new(component, args, range, Origin::Module(prefix)));
         }
         out
     }

@@ -122,7 +122,7 @@ fn candidates(root: &rnix::SyntaxNode, text: &str) -> Vec<rnix::SyntaxNode> {
 /// The scopes nodes see, rebuilt from their ancestors once and shared by all objects below
 /// them. Lambda parameters are unknown, except `lib` and `pkgs` by the NixOS convention.
 #[derive(Default)]
-struct Scopes(std::collections::HashMap<(TextRange, SyntaxKind), ScopeId>);
+struct Scopes(rustc_hash::FxHashMap<(TextRange, SyntaxKind), ScopeId>);
 
 impl Scopes {
     /// The scope that `node` is evaluated in.

@@ -144,13 +144,14 @@ fn flag(cmd: &Command, name: &str) -> Flag {
     let flags = cmd.flags();
     let names: Vec<String> = flags.iter().map(|f| f.name.clone()).collect();
     flags
-        .into_iter()
+        .iter()
         .find(|f| f.name == name)
+        .cloned()
         .unwrap_or_else(|| panic!("no flag {name}; flags: {names:?}"))
 }
 
 fn flag_names(cmd: &Command) -> Vec<String> {
-    cmd.flags().into_iter().map(|f| f.name).collect()
+    cmd.flags().iter().map(|f| f.name.clone()).collect()
 }
 
 fn flag_value(f: &Flag) -> String {

@@ -10,7 +10,8 @@ use super::options::Segment;
 /// Option path prefixes (`*` matches any name) and whether Kubernetes objects are needed.
 #[derive(Clone, Debug, Default)]
 pub struct Wanted {
-    prefixes: Arc<Vec<Vec<String>>>,
+    /// Shared, so that a file's subset of them costs no copies of the names.
+    prefixes: Arc<Vec<Arc<[String]>>>,
     /// A searcher for each name in the prefixes, built once.
     names: Arc<Vec<(String, Finder<'static>)>>,
     pub objects: bool,
@@ -23,7 +24,7 @@ impl Wanted {
     /// Everything: every definition and the objects.
     pub fn everything() -> Wanted {
         Wanted {
-            prefixes: Arc::new(vec![vec![]]),
+            prefixes: Arc::new(vec![Arc::new([])]),
             names: Arc::default(),
             objects: true,
         }

@@ -65,11 +65,7 @@ impl Check for FlagValue {
             .iter()
             .filter(|c| c.component == self.component)
         {
-            let flags: Vec<_> = cmd
-                .flags()
-                .into_iter()
-                .filter(|f| f.name == self.flag)
-                .collect();
+            let flags: Vec<_> = cmd.flags().iter().filter(|f| f.name == self.flag).collect();
             let vars = |value: String| {
                 vec![
                     ("component", self.component.clone()),

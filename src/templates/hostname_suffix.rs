@@ -124,16 +124,9 @@ impl Check for Params {
                 }
             }
         };
-        // Each command line's flags, parsed once for all the flag sources.
-        let flags: Vec<_> = model.commands.iter().map(|c| c.flags()).collect();
         for src in &self.flags {
-            for (cmd, flags) in model
-                .commands
-                .iter()
-                .zip(&flags)
-                .filter(|(c, _)| c.component == src.component)
-            {
-                for flag in flags.iter().filter(|f| f.name == src.flag) {
+            for cmd in (model.commands.iter()).filter(|c| c.component == src.component) {
+                for flag in cmd.flags().iter().filter(|f| f.name == src.flag) {
                     if let Some(v) = &flag.value {
                         report(
                             v,
@@ -145,13 +138,18 @@ impl Check for Params {
                 }
             }
         }
-        for src in &self.options {
-            let path = option_path(&src.path);
-            for def in model.defs_at(&path) {
+        // One pass over the definitions for all the option sources.
+        let sources: Vec<_> = (self.options.iter())
+            .map(|src| (option_path(&src.path), src.kind))
+            .collect();
+        for def in &model.defs {
+            let at =
+                |path: &Vec<&str>| def.path.len() == path.len() && def.strip_prefix(path).is_some();
+            for (_, kind) in sources.iter().filter(|(path, _)| at(path)) {
                 for s in strings(model, def.value) {
                     report(
                         &s,
-                        src.kind,
+                        *kind,
                         format!("`{}`", def.path_string()),
                         def.path
                             .last()

@@ -91,11 +91,7 @@ impl Check for Params {
                     None => continue,
                 }
             }
-            let flags: Vec<_> = cmd
-                .flags()
-                .into_iter()
-                .filter(|f| f.name == self.flag)
-                .collect();
+            let flags: Vec<_> = cmd.flags().iter().filter(|f| f.name == self.flag).collect();
             let values: Option<Vec<(String, TextRange, &Str)>> = flags
                 .iter()
                 .map(|f| {
