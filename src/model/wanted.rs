@@ -51,10 +51,10 @@ impl Wanted {
     }
 
     /// For a file with source `text`. A file defines a wanted option only by writing its
-    /// names (`systemd`, `services`, ...) somewhere, and an object only by writing `kind`
-    /// or `clusters`: what it cannot define is not looked for, and a file that can define
-    /// nothing wanted is not evaluated at all. (A name computed from pieces, as in
-    /// `${"sys" + "temd"}`, is missed, and so is unknown rather than guessed.)
+    /// names (`systemd`, `services`, ...) somewhere, each as a whole name, and an object
+    /// only by writing `kind` or `clusters`: what it cannot define is not looked for, and a
+    /// file that can define nothing wanted is not evaluated at all. (A name computed from
+    /// pieces, as in `${"sys" + "temd"}`, is missed, and so is unknown rather than guessed.)
     pub fn for_text(&self, text: &str) -> Wanted {
         let bytes = text.as_bytes();
         // Each name is searched for at most once, and only while its prefix may match:
@@ -64,7 +64,10 @@ impl Wanted {
             let Some(i) = self.names.iter().position(|(n, _)| n == name) else {
                 return true; // `*`
             };
-            *found[i].get_or_insert_with(|| self.names[i].1.find(bytes).is_some())
+            *found[i].get_or_insert_with(|| {
+                let len = self.names[i].0.len();
+                (self.names[i].1.find_iter(bytes)).any(|at| whole_name(bytes, at, at + len))
+            })
         };
         let wanted: Vec<bool> = (self.prefixes.iter())
             .map(|p| p.iter().all(|s| written(s)))
@@ -100,6 +103,16 @@ impl Wanted {
                 .all(|(want, seg)| want == "*" || seg.key.known().is_none_or(|k| k == want))
         })
     }
+}
+
+/// Whether `bytes[start..end]` is a whole name: no identifier character (`[A-Za-z0-9_'-]`)
+/// right before or after it, nor a `/` before it. `systemd` in `boot.loader.systemd-boot`
+/// is part of another name and `kubernetes` in `./kubernetes.nix` part of a path; in
+/// `"systemd"` or `systemd.services` it is whole.
+fn whole_name(bytes: &[u8], start: usize, end: usize) -> bool {
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'\'' | b'-');
+    let before = start.checked_sub(1).and_then(|i| bytes.get(i));
+    !(before.is_some_and(|b| ident(b) || *b == b'/') || bytes.get(end).is_some_and(ident))
 }
 
 #[cfg(test)]
@@ -159,6 +172,20 @@ mod tests {
         let unit = w.for_text("{ systemd = { services.kubelet.path = [ ]; }; }");
         assert!(unit.covers(&path(&["systemd", "services", "kubelet"])));
         assert!(!unit.covers(&path(&["services", "k3s", "serverAddr"])));
+        let boot = w.for_text(
+            "{ imports = [ ./kubernetes.nix ]; boot.loader.systemd-boot.enable = true; services.x = 1; }",
+        );
+        assert!(
+            !boot.any_option(),
+            "neither `systemd-boot` nor a path writes a name"
+        );
+        for whole in [
+            "{ \"systemd\".services.kubelet.script = \"\"; }",
+            "{ systemd.services.kubelet.script = \"\"; }",
+            "{ systemd.services.\"kubelet\" = x; }",
+        ] {
+            assert!(w.for_text(whole).any_option(), "{whole}");
+        }
         let object = w.for_text("{ x = { kind = \"KubeletConfiguration\"; }; }");
         assert!(object.objects && !object.any_option());
         assert!(
