@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use rnix::ast::{self, HasEntry};
-use rnix::{SyntaxKind, TextRange};
+use rnix::{NodeOrToken, SyntaxKind, TextRange, TextSize};
 use rowan::ast::AstNode;
 
 use super::eval::{Evaluator, ScopeId};
@@ -96,11 +96,15 @@ fn binds_a_key(set: &ast::AttrSet) -> bool {
 /// from where the text writes them rather than by visiting every node; outer sets first.
 fn candidates(root: &rnix::SyntaxNode, text: &str) -> Vec<rnix::SyntaxNode> {
     use SyntaxKind::*;
-    let mut sets: Vec<rnix::SyntaxNode> = KEYS
+    let mut offsets: Vec<TextSize> = KEYS
         .iter()
         .flat_map(|k| memchr::memmem::find_iter(text.as_bytes(), k))
-        .filter_map(|at| {
-            let token = root.token_at_offset((at as u32).into()).right_biased()?;
+        .map(|at| TextSize::from(at as u32))
+        .collect();
+    offsets.sort();
+    let mut sets: Vec<rnix::SyntaxNode> = tokens_at(root, &offsets)
+        .into_iter()
+        .filter_map(|token| {
             let attrpath = token
                 .parent_ancestors()
                 .take_while(|n| !matches!(n.kind(), NODE_ATTRPATH_VALUE | NODE_ATTR_SET))
@@ -117,6 +121,30 @@ fn candidates(root: &rnix::SyntaxNode, text: &str) -> Vec<rnix::SyntaxNode> {
     });
     sets.dedup();
     sets
+}
+
+/// The tokens that contain the (sorted) `offsets`, found in one descent that visits the
+/// children of a node once for all the offsets inside it. (`token_at_offset` scans the
+/// children of every node on the way down, for each offset again.)
+fn tokens_at(root: &rnix::SyntaxNode, offsets: &[TextSize]) -> Vec<rnix::SyntaxToken> {
+    let mut out = vec![];
+    let mut stack = vec![(root.clone(), offsets)];
+    while let Some((node, mut rest)) = stack.pop() {
+        for child in node.children_with_tokens() {
+            let Some(&first) = rest.first() else { break };
+            let end = child.text_range().end();
+            if first >= end {
+                continue;
+            }
+            let (inside, after) = rest.split_at(rest.partition_point(|&o| o < end));
+            rest = after;
+            match child {
+                NodeOrToken::Token(t) => out.push(t),
+                NodeOrToken::Node(n) => stack.push((n, inside)),
+            }
+        }
+    }
+    out
 }
 
 /// The scopes nodes see, rebuilt from their ancestors once and shared by all objects below

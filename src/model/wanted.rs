@@ -17,8 +17,13 @@ pub struct Wanted {
     pub objects: bool,
 }
 
-/// What the model itself reads to find units and command lines.
-const CORE: &[&str] = &["systemd.services", "services.kubernetes"];
+/// What the model itself reads to find units and command lines: the commands of units (a
+/// unit is known by any definition in it) and nixpkgs' Kubernetes module.
+const CORE: &[&str] = &[
+    "systemd.services.*.serviceConfig.ExecStart",
+    "systemd.services.*.script",
+    "services.kubernetes",
+];
 
 impl Wanted {
     /// Everything: every definition and the objects.
@@ -144,7 +149,14 @@ mod tests {
             &["services", "k3s"],
             &["services", "k3s", "serverAddr"],
             &["services", "kubernetes", "apiserver", "extraOpts"],
-            &["systemd", "services", "kubelet", "path"],
+            &["systemd", "services", "kubelet"],
+            &[
+                "systemd",
+                "services",
+                "kubelet",
+                "serviceConfig",
+                "ExecStart",
+            ],
             &["<name>", "k3s"],
             &["networking", "hosts", "1.2.3.4", "x"],
         ] {
@@ -155,6 +167,7 @@ mod tests {
             &["services", "nginx"],
             &["services", "k3s", "enable"],
             &["systemd", "tmpfiles"],
+            &["systemd", "services", "kubelet", "description"],
             &["networking", "hosts", "1.2.3.4", "y"],
         ] {
             assert!(!w.covers(&path(no)), "{no:?}");
@@ -169,7 +182,7 @@ mod tests {
         w.objects = true;
         let none = w.for_text("{ services.openssh.enable = true; networking.hostName = \"a\"; }");
         assert!(!none.any_option() && !none.objects);
-        let unit = w.for_text("{ systemd = { services.kubelet.path = [ ]; }; }");
+        let unit = w.for_text("{ systemd = { services.kubelet.script = \"\"; }; }");
         assert!(unit.covers(&path(&["systemd", "services", "kubelet"])));
         assert!(!unit.covers(&path(&["services", "k3s", "serverAddr"])));
         let boot = w.for_text(
@@ -182,7 +195,7 @@ mod tests {
         for whole in [
             "{ \"systemd\".services.kubelet.script = \"\"; }",
             "{ systemd.services.kubelet.script = \"\"; }",
-            "{ systemd.services.\"kubelet\" = x; }",
+            "{ systemd.services.\"kubelet\".script = x; }",
         ] {
             assert!(w.for_text(whole).any_option(), "{whole}");
         }

@@ -54,6 +54,7 @@ struct Params {
 
 impl Check for Params {
     fn wants(&self, wanted: &mut Wanted) {
+        wanted.option("systemd.services.*.path");
         if let Some(prefix) = &self.module_prefix {
             wanted.option(prefix);
         }
