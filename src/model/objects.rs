@@ -51,7 +51,7 @@ impl Object {
 }
 
 /// Keys an attribute set needs to be an object: `kind` or a kubeconfig's `clusters`.
-pub const KEYS: [&str; 2] = ["kind", "clusters"];
+const KEYS: [&str; 2] = ["kind", "clusters"];
 
 pub fn objects(ev: &Evaluator, root: &ast::Root, text: &str) -> Vec<Object> {
     let mut out = vec![];

@@ -56,10 +56,11 @@ impl Wanted {
     }
 
     /// For a file with source `text`. A file defines a wanted option only by writing its
-    /// names (`systemd`, `services`, ...) somewhere, each as a whole name, and an object
-    /// only by writing `kind` or `clusters`: what it cannot define is not looked for, and a
-    /// file that can define nothing wanted is not evaluated at all. (A name computed from
-    /// pieces, as in `${"sys" + "temd"}`, is missed, and so is unknown rather than guessed.)
+    /// names (`systemd`, `services`, ...) somewhere, each as a whole name: what it cannot
+    /// define is not looked for, and a file that can define no wanted option is not
+    /// evaluated. (A name computed from pieces, as in `${"sys" + "temd"}`, is missed, and so
+    /// is unknown rather than guessed.) Objects are found from where the text writes their
+    /// keys in any case (`objects::candidates`), so their wish is kept as it is.
     pub fn for_text(&self, text: &str) -> Wanted {
         let bytes = text.as_bytes();
         // Each name is searched for at most once, and only while its prefix may match:
@@ -90,7 +91,7 @@ impl Wanted {
         Wanted {
             prefixes,
             names: self.names.clone(),
-            objects: self.objects && super::objects::KEYS.iter().any(|k| text.contains(k)),
+            objects: self.objects,
         }
     }
 
@@ -181,7 +182,7 @@ mod tests {
         w.option("services.k3s.serverAddr");
         w.objects = true;
         let none = w.for_text("{ services.openssh.enable = true; networking.hostName = \"a\"; }");
-        assert!(!none.any_option() && !none.objects);
+        assert!(!none.any_option());
         let unit = w.for_text("{ systemd = { services.kubelet.script = \"\"; }; }");
         assert!(unit.covers(&path(&["systemd", "services", "kubelet"])));
         assert!(!unit.covers(&path(&["services", "k3s", "serverAddr"])));
@@ -201,6 +202,7 @@ mod tests {
         }
         let object = w.for_text("{ x = { kind = \"KubeletConfiguration\"; }; }");
         assert!(object.objects && !object.any_option());
+        assert!(w.for_text("{ }").objects, "objects are found from the text");
         assert!(
             Wanted::everything()
                 .for_text("")
