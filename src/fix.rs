@@ -75,7 +75,7 @@ pub fn fix_text(text: &str, linter: &Linter, allow: Safety) -> Fixed {
 /// Whether Nix would parse `text`: no rnix error and nothing else Nix's parser rejects.
 fn parses(text: &str) -> bool {
     let parse = rnix::Root::parse(text);
-    parse.errors().is_empty() && crate::syntax::nix_rejects(&parse.syntax()).is_empty()
+    parse.errors().is_empty() && crate::syntax::nix_rejects(parse.syntax().green()).is_empty()
 }
 
 /// Fixes in source order, skipping any whose edits overlap an earlier chosen one.

@@ -188,24 +188,31 @@ pub fn lint_parsed(text: &str, parsed: &Parsed, linter: &Linter) -> LintOutput {
     let mut out = LintOutput::default();
     let root = parsed.syntax();
     let mut findings = vec![];
-    let clock = Instant::now();
-    let model = guarded(
-        || "building the model".to_string(),
-        || Model::build_for(&parsed.root(), text, &linter.wanted.for_text(text)),
-    );
-    out.timings.model = clock.elapsed();
-    let clock = Instant::now();
-    match model {
-        Ok(model) => {
-            for rule in linter.enabled() {
-                let what = || format!("rule `{}` (template `{}`)", rule.name(), rule.def.template);
-                if let Err(d) = guarded(what, || rule.run(&model, &mut findings)) {
-                    out.diagnostics.push(*d);
+    let mut rejected = vec![];
+    let started = Instant::now();
+    rayon::in_place_scope(|scope| {
+        // The strict syntax checks read only the green tree: they run on another thread
+        // when one is free (in the editor), beside the model and the rules.
+        scope.spawn(|_| rejected = syntax::nix_rejects(&parsed.green));
+        let clock = Instant::now();
+        let model = guarded(
+            || "building the model".to_string(),
+            || Model::build_for(&parsed.root(), text, &linter.wanted.for_text(text)),
+        );
+        out.timings.model = clock.elapsed();
+        match model {
+            Ok(model) => {
+                for rule in linter.enabled() {
+                    let what =
+                        || format!("rule `{}` (template `{}`)", rule.name(), rule.def.template);
+                    if let Err(d) = guarded(what, || rule.run(&model, &mut findings)) {
+                        out.diagnostics.push(*d);
+                    }
                 }
             }
+            Err(d) => out.diagnostics.push(*d),
         }
-        Err(d) => out.diagnostics.push(*d),
-    }
+    });
     drop_findings_in_broken_code(&root, &parsed.errors, &mut findings);
     let suppressed = apply_suppressions(&root, text, linter, findings);
     out.diagnostics.extend(suppressed.diagnostics);
@@ -215,10 +222,11 @@ pub fn lint_parsed(text: &str, parsed: &Parsed, linter: &Linter) -> LintOutput {
     }
     out.diagnostics
         .extend(syntax::syntax_errors(&parsed.errors, TextSize::of(text)));
-    out.diagnostics.extend(syntax::nix_rejects(&root));
+    out.diagnostics.extend(rejected);
     out.diagnostics
         .sort_by_key(|d| (d.range.start(), d.range.end()));
-    out.timings.checks = clock.elapsed();
+    // Everything after the model: the rules, the strict checks and the rest.
+    out.timings.checks = started.elapsed() - out.timings.model;
     out
 }
 

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use rnix::{NixLanguage, SyntaxKind, SyntaxNode, TextRange, TextSize};
+use rnix::{NixLanguage, SyntaxKind, TextRange, TextSize};
 use rowan::{GreenNodeData, GreenTokenData, Language, NodeOrToken};
 use rustc_hash::FxHashMap;
 
@@ -16,12 +16,14 @@ use crate::diagnostic::{Diagnostic, Label, builtin};
 
 use SyntaxKind::*;
 
-/// Diagnostics for the constructs of `root` that Nix's parser rejects.
-pub fn nix_rejects(root: &SyntaxNode) -> Vec<Diagnostic> {
+/// Diagnostics for the constructs of a file's tree (`root`, its green root) that Nix's
+/// parser rejects. Green trees can be shared between threads, so this can run beside the
+/// model.
+pub fn nix_rejects(root: &GreenNodeData) -> Vec<Diagnostic> {
     let mut out = vec![];
     let root = Node {
-        green: root.green(),
-        start: root.text_range().start(),
+        green: root,
+        start: TextSize::from(0),
     };
     // (node, its parent's kind, whether it is the value of a binding, through parentheses)
     let mut stack = vec![(root, NODE_ROOT, false)];
