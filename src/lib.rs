@@ -17,6 +17,8 @@ pub mod syntax;
 pub mod templates;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
+pub use lint::{LintOutput, Linter, Selection, lint_file, lint_source};
+pub use rules::{Rule, RuleSet};
 
 /// The `.nix` files under `testdata/`, in path order, for unit tests that run on all of them.
 #[cfg(test)]
@@ -30,5 +32,3 @@ fn testdata_files() -> Vec<std::path::PathBuf> {
         .map(walkdir::DirEntry::into_path)
         .collect()
 }
-pub use lint::{LintOutput, Linter, Selection, lint_file, lint_source};
-pub use rules::{Rule, RuleSet};

@@ -150,9 +150,7 @@ impl Model {
 
     /// Definitions of exactly `path` (dotted; `*` matches one segment).
     pub fn defs_at<'a>(&'a self, path: &'a [&'a str]) -> impl Iterator<Item = &'a Def> + 'a {
-        self.defs
-            .iter()
-            .filter(move |d| d.strip_prefix(path).is_some_and(<[_]>::is_empty))
+        self.defs.iter().filter(move |d| d.is_at(path))
     }
 
     /// Definitions at or below `prefix`, with the rest of their path.

@@ -66,6 +66,11 @@ impl Def {
         matches.then(|| &self.path[prefix.len()..])
     }
 
+    /// Whether this defines exactly `path` (`*` matches any one known segment).
+    pub fn is_at(&self, path: &[&str]) -> bool {
+        self.strip_prefix(path).is_some_and(<[_]>::is_empty)
+    }
+
     pub fn path_string(&self) -> String {
         let parts: Vec<String> = self
             .path
@@ -85,7 +90,7 @@ fn is_plain_ident(s: &str) -> bool {
     chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || "_-'".contains(c))
+        && chars.all(super::strings::is_ident_char)
 }
 
 /// What a module file declares.

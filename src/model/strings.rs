@@ -19,6 +19,11 @@ pub enum Part {
     Interpol(ast::Interpol),
 }
 
+/// Whether `c` may continue a Nix identifier (after its first character).
+pub fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-')
+}
+
 pub fn parts(s: &ast::Str) -> Vec<Part> {
     let indented = s.syntax().first_token().is_some_and(|t| t.text() == "''");
     // Not `ast::Str::parts`, which panics on the error tokens of an unterminated string.

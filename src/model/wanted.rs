@@ -6,6 +6,7 @@ use std::sync::Arc;
 use memchr::memmem::Finder;
 
 use super::options::Segment;
+use super::strings::is_ident_char;
 
 /// Option path prefixes (`*` matches any name) and whether Kubernetes objects are needed.
 #[derive(Clone, Debug, Default)]
@@ -116,7 +117,7 @@ impl Wanted {
 /// is part of another name and `kubernetes` in `./kubernetes.nix` part of a path; in
 /// `"systemd"` or `systemd.services` it is whole.
 fn whole_name(bytes: &[u8], start: usize, end: usize) -> bool {
-    let ident = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'\'' | b'-');
+    let ident = |b: &u8| is_ident_char(char::from(*b));
     let before = start.checked_sub(1).and_then(|i| bytes.get(i));
     !(before.is_some_and(|b| ident(b) || *b == b'/') || bytes.get(end).is_some_and(ident))
 }

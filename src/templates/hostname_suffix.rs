@@ -143,9 +143,7 @@ impl Check for Params {
             .map(|src| (option_path(&src.path), src.kind))
             .collect();
         for def in &model.defs {
-            let at =
-                |path: &Vec<&str>| def.path.len() == path.len() && def.strip_prefix(path).is_some();
-            for (_, kind) in sources.iter().filter(|(path, _)| at(path)) {
+            for (_, kind) in sources.iter().filter(|(path, _)| def.is_at(path)) {
                 for s in strings(model, def.value) {
                     report(
                         &s,
