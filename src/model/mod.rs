@@ -149,14 +149,17 @@ impl Model {
     }
 
     /// Definitions of exactly `path` (dotted; `*` matches one segment).
-    pub fn defs_at<'a>(&'a self, path: &'a [&'a str]) -> impl Iterator<Item = &'a Def> + 'a {
+    pub fn defs_at<'a, S: AsRef<str>>(
+        &'a self,
+        path: &'a [S],
+    ) -> impl Iterator<Item = &'a Def> + 'a {
         self.defs.iter().filter(move |d| d.is_at(path))
     }
 
     /// Definitions at or below `prefix`, with the rest of their path.
-    pub fn defs_under<'a>(
+    pub fn defs_under<'a, S: AsRef<str>>(
         &'a self,
-        prefix: &'a [&'a str],
+        prefix: &'a [S],
     ) -> impl Iterator<Item = (&'a Def, &'a [Segment])> + 'a {
         self.defs
             .iter()

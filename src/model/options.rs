@@ -55,19 +55,22 @@ pub struct Def {
 impl Def {
     /// The rest of the path after `prefix`, when the path starts with it. `*` in the
     /// prefix matches any one known segment.
-    pub fn strip_prefix(&self, prefix: &[&str]) -> Option<&[Segment]> {
+    pub fn strip_prefix<S: AsRef<str>>(&self, prefix: &[S]) -> Option<&[Segment]> {
         if self.path.len() < prefix.len() {
             return None;
         }
-        let matches = prefix.iter().zip(&self.path).all(|(p, s)| match *p {
-            "*" => true,
-            p => s.is(p),
-        });
+        let matches = prefix
+            .iter()
+            .zip(&self.path)
+            .all(|(p, s)| match p.as_ref() {
+                "*" => true,
+                p => s.is(p),
+            });
         matches.then(|| &self.path[prefix.len()..])
     }
 
     /// Whether this defines exactly `path` (`*` matches any one known segment).
-    pub fn is_at(&self, path: &[&str]) -> bool {
+    pub fn is_at<S: AsRef<str>>(&self, path: &[S]) -> bool {
         self.strip_prefix(path).is_some_and(<[_]>::is_empty)
     }
 

@@ -4,7 +4,7 @@
 use rnix::TextRange;
 use serde::Deserialize;
 
-use super::{Check, Finding, Template, display, option_path, params};
+use super::{Check, Finding, OptionPath, Template, display, params};
 use crate::diagnostic::{Edit, Fix, Label, Safety};
 use crate::model::Wanted;
 use crate::model::{Elem, Model, Piece, Str, ThunkId, Value};
@@ -66,7 +66,7 @@ struct FlagSource {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OptionSource {
-    path: String,
+    path: OptionPath,
     kind: Kind,
 }
 
@@ -84,7 +84,7 @@ enum Kind {
 impl Check for Params {
     fn wants(&self, wanted: &mut Wanted) {
         for src in &self.options {
-            wanted.option(&src.path);
+            wanted.option(src.path.as_str());
         }
         wanted.option("networking.hosts");
         wanted.option("networking.extraHosts");
@@ -139,15 +139,12 @@ impl Check for Params {
             }
         }
         // One pass over the definitions for all the option sources.
-        let sources: Vec<_> = (self.options.iter())
-            .map(|src| (option_path(&src.path), src.kind))
-            .collect();
         for def in &model.defs {
-            for (_, kind) in sources.iter().filter(|(path, _)| def.is_at(path)) {
+            for src in (self.options.iter()).filter(|src| def.is_at(src.path.names())) {
                 for s in strings(model, def.value) {
                     report(
                         &s,
-                        *kind,
+                        src.kind,
                         format!("`{}`", def.path_string()),
                         def.path
                             .last()

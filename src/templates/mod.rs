@@ -84,9 +84,36 @@ fn display(s: &crate::model::Str) -> String {
         .collect()
 }
 
-/// Splits a dotted option path into segments.
-fn option_path(path: &str) -> Vec<&str> {
-    path.split('.').collect()
+/// A dotted option path of a rule's parameters (`*` matches one name), split into its
+/// names once, when the rule is loaded, rather than for every file.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(from = "String")]
+struct OptionPath {
+    dotted: String,
+    names: Vec<String>,
+}
+
+impl From<String> for OptionPath {
+    fn from(dotted: String) -> Self {
+        let names = dotted.split('.').map(str::to_string).collect();
+        OptionPath { dotted, names }
+    }
+}
+
+impl OptionPath {
+    fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    fn as_str(&self) -> &str {
+        &self.dotted
+    }
+}
+
+impl std::fmt::Display for OptionPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.dotted)
+    }
 }
 
 /// The syntax node of `kind` that spans exactly `range`.

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::condition::{Condition, Observed, When};
-use super::{Check, Finding, Template, option_path, params};
+use super::{Check, Finding, OptionPath, Template, params};
 use crate::diagnostic::{Edit, Fix, Safety};
 use crate::model::Model;
 use crate::model::Wanted;
@@ -47,8 +47,8 @@ pub static TEMPLATE: Template = Template {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Params {
-    option: String,
-    within: Option<String>,
+    option: OptionPath,
+    within: Option<OptionPath>,
     fire_when: When,
     value: Option<toml::Value>,
     #[serde(default)]
@@ -58,30 +58,29 @@ struct Params {
 }
 
 struct OptionValue {
-    option: String,
-    within: Option<String>,
+    option: OptionPath,
+    within: Option<OptionPath>,
     replace_with: Option<String>,
     condition: Condition,
 }
 
 impl Check for OptionValue {
     fn wants(&self, wanted: &mut Wanted) {
-        wanted.option(&self.option);
+        wanted.option(self.option.as_str());
         if let Some(within) = &self.within {
-            wanted.option(within);
+            wanted.option(within.as_str());
         }
     }
 
     fn check(&self, model: &Model, out: &mut Vec<Finding>) {
-        let path = option_path(&self.option);
-        let defs = model.effective(model.defs_at(&path));
-        let vars = |value: String| vec![("option", self.option.clone()), ("value", value)];
+        let defs = model.effective(model.defs_at(self.option.names()));
+        let vars = |value: String| vec![("option", self.option.to_string()), ("value", value)];
         if defs.is_empty() {
             if self.condition.when == When::Absent
                 && let Some(within) = &self.within
-                && let Some((first, _)) = model.defs_under(&option_path(within)).next()
+                && let Some((first, _)) = model.defs_under(within.names()).next()
             {
-                let range = first.path[option_path(within).len() - 1].range;
+                let range = first.path[within.names().len() - 1].range;
                 let label = format!("`{}` is not set", self.option);
                 out.push(Finding {
                     fix: None,

@@ -7,7 +7,7 @@
 
 use serde::Deserialize;
 
-use super::{Check, Finding, Template, insert, option_path, params};
+use super::{Check, Finding, OptionPath, Template, insert, params};
 use crate::diagnostic::{Fix, Label, Safety};
 use crate::model::Wanted;
 use crate::model::{Elem, Model, Origin, Piece, Str, Value, cmdline};
@@ -50,7 +50,7 @@ struct Params {
     if_contains: String,
     requires: String,
     #[serde(default)]
-    module_option: Option<String>,
+    module_option: Option<OptionPath>,
     #[serde(default)]
     module_default: Vec<String>,
 }
@@ -159,10 +159,11 @@ impl Params {
         &self,
         model: &Model,
         prefix: &str,
-        option: &str,
+        option: &OptionPath,
     ) -> Option<Option<Occurrence>> {
-        let mut path = option_path(prefix);
-        path.extend(option_path(option));
+        let path: Vec<&str> = (prefix.split('.'))
+            .chain(option.names().iter().map(String::as_str))
+            .collect();
         let defs = model.effective(model.defs_at(&path));
         if defs.is_empty() {
             return Some(None);

@@ -4,7 +4,7 @@
 use rnix::TextRange;
 use serde::Deserialize;
 
-use super::{Check, Finding, Template, insert, option_path, params};
+use super::{Check, Finding, OptionPath, Template, insert, params};
 use crate::diagnostic::{Edit, Fix, Safety};
 use crate::model::Wanted;
 use crate::model::{Def, Key, Model, Segment, Value};
@@ -27,7 +27,7 @@ pub static TEMPLATE: Template = Template {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Params {
-    options: Vec<String>,
+    options: Vec<OptionPath>,
 }
 
 const INNER: &[&str] = &["type", "mode", "user", "group", "age", "argument"];
@@ -35,14 +35,13 @@ const INNER: &[&str] = &["type", "mode", "user", "group", "age", "argument"];
 impl Check for Params {
     fn wants(&self, wanted: &mut Wanted) {
         for o in &self.options {
-            wanted.option(o);
+            wanted.option(o.as_str());
         }
     }
 
     fn check(&self, model: &Model, out: &mut Vec<Finding>) {
         for option in &self.options {
-            let path = option_path(option);
-            for (def, rest) in model.defs_under(&path) {
+            for (def, rest) in model.defs_under(option.names()) {
                 if let Some((range, problem, fix)) = shape_problem(model, def, rest) {
                     out.push(Finding {
                         fix: repair(model, def, rest, range),
@@ -50,7 +49,7 @@ impl Check for Params {
                         label: problem.clone(),
                         secondary: vec![],
                         vars: vec![
-                            ("option", option.clone()),
+                            ("option", option.to_string()),
                             ("problem", problem),
                             ("fix", fix),
                         ],

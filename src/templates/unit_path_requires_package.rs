@@ -7,7 +7,7 @@ use rnix::ast::{self, HasEntry};
 use rnix::{SyntaxKind, TextRange};
 use rowan::ast::AstNode;
 
-use super::{Check, Finding, Template, indent_at, insert, node_at, option_path, params};
+use super::{Check, Finding, OptionPath, Template, indent_at, insert, node_at, params};
 use crate::diagnostic::{Edit, Fix, Safety};
 use crate::model::Wanted;
 use crate::model::{Elem, Model, Origin, Value};
@@ -49,14 +49,14 @@ struct Params {
     #[serde(default)]
     module_unit: Option<String>,
     #[serde(default)]
-    module_prefix: Option<String>,
+    module_prefix: Option<OptionPath>,
 }
 
 impl Check for Params {
     fn wants(&self, wanted: &mut Wanted) {
         wanted.option("systemd.services.*.path");
         if let Some(prefix) = &self.module_prefix {
-            wanted.option(prefix);
+            wanted.option(prefix.as_str());
         }
     }
 
@@ -241,7 +241,7 @@ impl Params {
         let (Some(unit), Some(prefix)) = (&self.module_unit, &self.module_prefix) else {
             return false;
         };
-        name == Some(unit.as_str()) && model.defs_under(&option_path(prefix)).next().is_some()
+        name == Some(unit.as_str()) && model.defs_under(prefix.names()).next().is_some()
     }
 }
 
