@@ -11,11 +11,18 @@ use super::strings::is_ident_char;
 /// Option path prefixes (`*` matches any name) and whether Kubernetes objects are needed.
 #[derive(Clone, Debug, Default)]
 pub struct Wanted {
-    /// Shared, so that a file's subset of them costs no copies of the names.
-    prefixes: Arc<Vec<Arc<[String]>>>,
+    /// Shared, so that a file's subset of them costs no copies.
+    prefixes: Arc<Vec<Arc<Prefix>>>,
     /// A searcher for each name in the prefixes, built once.
     names: Arc<Vec<(String, Finder<'static>)>>,
     pub objects: bool,
+}
+
+#[derive(Debug)]
+struct Prefix {
+    path: Vec<String>,
+    /// The indices in [`Wanted::names`] of the names of `path` (not of `*`).
+    searched: Vec<usize>,
 }
 
 /// What the model itself reads to find units and command lines: the commands of units (a
@@ -29,8 +36,12 @@ const CORE: &[&str] = &[
 impl Wanted {
     /// Everything: every definition and the objects.
     pub fn everything() -> Wanted {
+        let all = Prefix {
+            path: vec![],
+            searched: vec![],
+        };
         Wanted {
-            prefixes: Arc::new(vec![Arc::new([])]),
+            prefixes: Arc::new(vec![Arc::new(all)]),
             names: Arc::default(),
             objects: true,
         }
@@ -48,12 +59,19 @@ impl Wanted {
     /// Definitions at and below the dotted `path`.
     pub fn option(&mut self, path: &str) {
         let names = Arc::make_mut(&mut self.names);
+        let mut searched = vec![];
         for name in path.split('.').filter(|n| *n != "*") {
-            if !names.iter().any(|(n, _)| n == name) {
-                names.push((name.to_string(), Finder::new(name).into_owned()));
-            }
+            let i = match names.iter().position(|(n, _)| n == name) {
+                Some(i) => i,
+                None => {
+                    names.push((name.to_string(), Finder::new(name).into_owned()));
+                    names.len() - 1
+                }
+            };
+            searched.push(i);
         }
-        Arc::make_mut(&mut self.prefixes).push(path.split('.').map(str::to_string).collect());
+        let path = path.split('.').map(str::to_string).collect();
+        Arc::make_mut(&mut self.prefixes).push(Arc::new(Prefix { path, searched }));
     }
 
     /// For a file with source `text`. A file defines a wanted option only by writing its
@@ -67,17 +85,14 @@ impl Wanted {
         // Each name is searched for at most once, and only while its prefix may match:
         // a file without `services` is not searched for `kubernetes`.
         let mut found: Vec<Option<bool>> = vec![None; self.names.len()];
-        let mut written = |name: &str| {
-            let Some(i) = self.names.iter().position(|(n, _)| n == name) else {
-                return true; // `*`
-            };
+        let mut written = |i: usize| {
             *found[i].get_or_insert_with(|| {
-                let len = self.names[i].0.len();
-                (self.names[i].1.find_iter(bytes)).any(|at| whole_name(bytes, at, at + len))
+                let (name, finder) = &self.names[i];
+                (finder.find_iter(bytes)).any(|at| whole_name(bytes, at, at + name.len()))
             })
         };
         let wanted: Vec<bool> = (self.prefixes.iter())
-            .map(|p| p.iter().all(|s| written(s)))
+            .map(|p| p.searched.iter().all(|&i| written(i)))
             .collect();
         let prefixes = if wanted.iter().all(|&w| w) {
             self.prefixes.clone()
@@ -105,8 +120,7 @@ impl Wanted {
     /// An interpolated name may be any name, so it matches.
     pub fn covers(&self, path: &[Segment]) -> bool {
         self.prefixes.iter().any(|p| {
-            p.iter()
-                .zip(path)
+            (p.path.iter().zip(path))
                 .all(|(want, seg)| want == "*" || seg.key.known().is_none_or(|k| k == want))
         })
     }
