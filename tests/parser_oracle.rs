@@ -462,7 +462,31 @@ fn duplicate_attributes_agree_with_nix_instantiate() {
         ("x: { a.${x}.c = 1; a.${x}.c = 2; }", true),
         ("{ a = { b.c = 1; }; a = { d = 2; }; }", true),
     ];
-    let (srcs, expected): (Vec<&str>, Vec<bool>) = cases.iter().copied().unzip();
+    // Large sets (the linter indexes the names of a set beyond 16 of them): a name defined
+    // again just after the index is built, long after, or in a merged set.
+    let names = |n: usize| -> String { (0..n).map(|i| format!("n{i} = {i}; ")).collect() };
+    let large = [
+        (format!("{{ {}n16 = 0; }}", names(17)), false),
+        (format!("{{ {}n0 = 0; }}", names(17)), false),
+        (format!("{{ {}n30 = 0; }}", names(40)), false),
+        (
+            format!("{{ {}x.a = 1; x = {{ b = 2; }}; }}", names(40)),
+            true,
+        ),
+        (
+            format!("{{ a = {{ {} }}; a = {{ n7.x = 1; }}; }}", names(20)),
+            false,
+        ),
+        (
+            format!("{{ a = {{ {} }}; a = {{ m = 1; }}; }}", names(20)),
+            true,
+        ),
+        (format!("let {}n12.x = 1; in 1", names(20)), false),
+    ];
+    let cases: Vec<(&str, bool)> = (cases.iter().copied())
+        .chain(large.iter().map(|(s, ok)| (s.as_str(), *ok)))
+        .collect();
+    let (srcs, expected): (Vec<&str>, Vec<bool>) = cases.into_iter().unzip();
     let (problems, _) = check_agreement(&nix, &srcs, Some(&expected));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

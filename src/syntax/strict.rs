@@ -155,9 +155,17 @@ enum Entry<'a> {
     Value,
 }
 
-/// The static names of a binding set, with where each was first defined.
+/// The static names of a binding set, in the order they were first defined, with where.
+/// Most sets are small and searched in order; one that grows large gets a hash index.
 #[derive(Default)]
-struct Bindings<'a>(FxHashMap<Cow<'a, str>, (TextRange, Entry<'a>)>);
+struct Bindings<'a> {
+    entries: Vec<(Cow<'a, str>, TextRange, Entry<'a>)>,
+    /// Each name's place in `entries`, once there are more than [`SMALL`].
+    index: FxHashMap<Cow<'a, str>, usize>,
+}
+
+/// Sets up to this size are searched without an index.
+const SMALL: usize = 16;
 
 type Path<'a> = [(Cow<'a, str>, TextRange)];
 
@@ -165,6 +173,7 @@ impl<'a> Bindings<'a> {
     /// The bindings of an attribute set or `let`, reporting every name defined twice.
     fn of(node: Node<'a>, out: &mut Vec<Diagnostic>) -> Bindings<'a> {
         let mut set = Bindings::default();
+        let mut names = vec![];
         for entry in node.nodes() {
             match entry.kind() {
                 NODE_INHERIT => {
@@ -180,7 +189,7 @@ impl<'a> Bindings<'a> {
                         continue;
                     };
                     // Names up to the first dynamic one; Nix checks no further.
-                    let mut names = vec![];
+                    names.clear();
                     let mut dynamic = false;
                     for attr in path.nodes() {
                         match name_of(attr) {
@@ -208,18 +217,41 @@ impl<'a> Bindings<'a> {
         set
     }
 
+    fn position(&self, name: &str) -> Option<usize> {
+        if self.entries.len() <= SMALL {
+            self.entries.iter().position(|(n, ..)| n == name)
+        } else {
+            self.index.get(name).copied()
+        }
+    }
+
+    /// Adds a name not defined yet; returns its place.
+    fn push(&mut self, name: Cow<'a, str>, range: TextRange, entry: Entry<'a>) -> usize {
+        let at = self.entries.len();
+        if at == SMALL {
+            self.index = (self.entries.iter().enumerate())
+                .map(|(i, (n, ..))| (n.clone(), i))
+                .collect();
+        }
+        if at >= SMALL {
+            self.index.insert(name.clone(), at);
+        }
+        self.entries.push((name, range, entry));
+        at
+    }
+
     /// The set that `path` names, creating the sets a dotted path implies; `None` (after
     /// reporting) when a name on the way holds something else.
     fn descend(&mut self, path: &Path<'a>, out: &mut Vec<Diagnostic>) -> Option<&mut Bindings<'a>> {
         let mut set = self;
         for (i, (name, range)) in path.iter().enumerate() {
-            let (first, entry) = set
-                .0
-                .entry(name.clone())
-                .or_insert_with(|| (*range, Entry::Set(Bindings::default())));
-            match entry {
-                Entry::Set(inner) => set = inner,
-                Entry::Value => {
+            let at = match set.position(name) {
+                Some(at) => at,
+                None => set.push(name.clone(), *range, Entry::Set(Bindings::default())),
+            };
+            match &mut set.entries[at] {
+                (_, _, Entry::Set(inner)) => set = inner,
+                (_, first, Entry::Value) => {
                     out.push(defined_twice(&path[..=i], *range, *first));
                     return None;
                 }
@@ -237,23 +269,25 @@ impl<'a> Bindings<'a> {
         let Some(set) = self.descend(parents, out) else {
             return;
         };
-        match (set.0.get_mut(name), value) {
-            (None, value) => {
-                set.0.insert(name.clone(), (*range, value));
-            }
-            (Some((_, Entry::Set(old))), Entry::Set(new)) => {
-                for (inner, (at, entry)) in new.0 {
-                    match old.0.get(&inner) {
-                        Some((first, _)) => {
-                            out.push(defined_twice(&[(inner, at)], at, *first));
+        let Some(at) = set.position(name) else {
+            set.push(name.clone(), *range, value);
+            return;
+        };
+        match (&mut set.entries[at], value) {
+            ((_, _, Entry::Set(old)), Entry::Set(new)) => {
+                for (inner, at, entry) in new.entries {
+                    match old.position(&inner) {
+                        Some(i) => {
+                            let first = old.entries[i].1;
+                            out.push(defined_twice(&[(inner, at)], at, first));
                         }
                         None => {
-                            old.0.insert(inner, (at, entry));
+                            old.push(inner, at, entry);
                         }
                     }
                 }
             }
-            (Some((first, _)), _) => out.push(defined_twice(path, *range, *first)),
+            ((_, first, _), _) => out.push(defined_twice(path, *range, *first)),
         }
     }
 }
