@@ -101,6 +101,9 @@ pub struct Settings {
     /// What the walk saw of each directory.
     listed: Listed,
     by_file: HashMap<Option<PathBuf>, Arc<Resolved>>,
+    /// The last file's directory and configuration: a walk yields a directory's files
+    /// one after another.
+    last: Option<(PathBuf, Arc<Resolved>)>,
 }
 
 impl Settings {
@@ -145,6 +148,7 @@ impl Settings {
             by_written_dir: HashMap::new(),
             listed: Listed::default(),
             by_file: HashMap::new(),
+            last: None,
         }
     }
 
@@ -159,16 +163,30 @@ impl Settings {
         self.by_written_dir.clear();
         self.listed = Listed::default();
         self.by_file.clear();
+        self.last = None;
     }
 
     /// The configuration that applies to a file (or, for `None`, to the current directory).
     pub fn for_path(&mut self, path: Option<&Path>) -> Result<Arc<Resolved>, ConfigError> {
-        let config_file = self.config_file(path);
-        if let Some(r) = self.by_file.get(&config_file) {
-            return Ok(r.clone());
+        // A file's configuration depends on its directory only.
+        let dir = path.map(|p| p.parent().unwrap_or(Path::new("")));
+        if let (Some(dir), Some((last, resolved))) = (dir, &self.last)
+            && dir == last
+        {
+            return Ok(resolved.clone());
         }
-        let resolved = Arc::new(self.load(config_file.as_deref())?);
-        self.by_file.insert(config_file, resolved.clone());
+        let config_file = self.config_file(path);
+        let resolved = match self.by_file.get(&config_file) {
+            Some(r) => r.clone(),
+            None => {
+                let resolved = Arc::new(self.load(config_file.as_deref())?);
+                self.by_file.insert(config_file, resolved.clone());
+                resolved
+            }
+        };
+        if let Some(dir) = dir {
+            self.last = Some((dir.to_path_buf(), resolved.clone()));
+        }
         Ok(resolved)
     }
 
