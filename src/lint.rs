@@ -165,7 +165,8 @@ pub fn lint_source(text: &str, linter: &Linter) -> Vec<Diagnostic> {
 }
 
 /// Like [`lint_source`], also returning what suppression comments suppressed. A panic
-/// while building the model or in a rule becomes an `internal-error` diagnostic naming it.
+/// while building the model, in a rule or in the strict syntax checks becomes an
+/// `internal-error` diagnostic naming it.
 pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
     let clock = Instant::now();
     match Parsed::new(text) {
@@ -193,7 +194,11 @@ pub fn lint_parsed(text: &str, parsed: &Parsed, linter: &Linter) -> LintOutput {
     rayon::in_place_scope(|scope| {
         // The strict syntax checks read only the green tree: they run on another thread
         // when one is free (in the editor), beside the model and the rules.
-        scope.spawn(|_| rejected = syntax::nix_rejects(&parsed.green));
+        scope.spawn(|_| {
+            let checks = || "the strict syntax checks".to_string();
+            rejected =
+                guarded(checks, || syntax::nix_rejects(&parsed.green)).unwrap_or_else(|d| vec![*d]);
+        });
         let clock = Instant::now();
         let model = guarded(
             || "building the model".to_string(),
