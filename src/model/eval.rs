@@ -15,6 +15,7 @@ use rowan::ast::AstNode;
 use rustc_hash::FxHashMap;
 
 use super::libfns;
+use super::nodes;
 use super::strings::{self, Part};
 use super::value::*;
 
@@ -251,14 +252,14 @@ impl Evaluator {
                 Value::Path(Str::text(&expr.syntax().text().to_string(), range, true))
             }
             E::PathSearch(_) => Value::Unknown,
-            E::Ident(i) => match i.ident_token() {
-                Some(tok) => self.lookup(tok.text(), scope),
+            E::Ident(i) => match nodes::ident(i.syntax()) {
+                Some(name) => self.lookup(name, scope),
                 None => Value::Unknown,
             },
             E::Paren(p) => p.expr().map_or(Value::Unknown, |e| self.eval(&e, scope)),
             E::Select(s) => self.eval_select(s, scope),
             E::Apply(a) => {
-                let (Some(f), Some(arg)) = (a.lambda(), a.argument()) else {
+                let [Some(f), Some(arg)] = nodes::exprs(a.syntax()) else {
                     return Value::Unknown;
                 };
                 let f = self.eval(&f, scope);
@@ -267,15 +268,15 @@ impl Evaluator {
             }
             E::LetIn(l) => {
                 let s = self.let_scope(l, scope);
-                l.body().map_or(Value::Unknown, |b| self.eval(&b, s))
+                nodes::body(l.syntax()).map_or(Value::Unknown, |b| self.eval(&b, s))
             }
             E::AttrSet(a) => Value::Attrs(Rc::new(self.attrset(a, scope))),
             E::List(l) => Value::List(l.items().map(|i| Elem::One(self.thunk(i, scope))).collect()),
             E::With(w) => {
-                let Some(body) = w.body() else {
+                let [namespace, Some(body)] = nodes::exprs(w.syntax()) else {
                     return Value::Unknown;
                 };
-                let s = self.with_scope(w, scope);
+                let s = self.with_scope(namespace, w.syntax().text_range(), scope);
                 self.eval(&body, s)
             }
             E::Lambda(l) => Value::Lambda(Rc::new(Closure {
@@ -284,10 +285,10 @@ impl Evaluator {
             })),
             E::Assert(a) => a.body().map_or(Value::Unknown, |b| self.eval(&b, scope)),
             E::IfElse(i) => {
-                let cond = i.condition().map(|c| self.eval(&c, scope));
-                let branch = match cond {
-                    Some(Value::Bool(true)) => i.body(),
-                    Some(Value::Bool(false)) => i.else_body(),
+                let [cond, then, otherwise] = nodes::exprs(i.syntax());
+                let branch = match cond.map(|c| self.eval(&c, scope)) {
+                    Some(Value::Bool(true)) => then,
+                    Some(Value::Bool(false)) => otherwise,
                     _ => return Value::Unknown,
                 };
                 branch.map_or(Value::Unknown, |b| self.eval(&b, scope))
@@ -371,8 +372,8 @@ impl Evaluator {
     /// Evaluates an attribute name: known text, partly known, or a hole.
     pub fn attr_key(&self, attr: &ast::Attr, scope: ScopeId) -> Key {
         let s = match attr {
-            ast::Attr::Ident(i) => match i.ident_token() {
-                Some(t) => return Key::Known(t.text().into()),
+            ast::Attr::Ident(i) => match nodes::ident(i.syntax()) {
+                Some(name) => return Key::Known(name.into()),
                 None => return Key::Partial(Str::hole(attr.syntax().text_range(), None)),
             },
             ast::Attr::Str(s) => self.string(s, scope),
@@ -398,11 +399,16 @@ impl Evaluator {
         s
     }
 
-    /// The scope inside `with ns;`.
-    pub fn with_scope(&self, w: &ast::With, parent: ScopeId) -> ScopeId {
-        let ns = match w.namespace() {
+    /// The scope inside `with ns;` (at `range`).
+    pub fn with_scope(
+        &self,
+        namespace: Option<ast::Expr>,
+        range: TextRange,
+        parent: ScopeId,
+    ) -> ScopeId {
+        let ns = match namespace {
             Some(ns) => self.thunk(ns, parent),
-            None => self.done(Value::Unknown, w.syntax().text_range()),
+            None => self.done(Value::Unknown, range),
         };
         self.new_scope(Scope::With {
             parent: Some(parent),
@@ -421,7 +427,7 @@ impl Evaluator {
     }
 
     fn attrset(&self, a: &ast::AttrSet, scope: ScopeId) -> Attrs {
-        if a.rec_token().is_some() {
+        if nodes::is_rec(a) {
             self.rec_scope(a, scope).1
         } else {
             self.attrset_entries(a, scope, scope)
@@ -463,7 +469,9 @@ impl Evaluator {
                     }
                 }
                 ast::Entry::AttrpathValue(apv) => {
-                    let (Some(path), Some(value)) = (apv.attrpath(), apv.value()) else {
+                    let ([Some(value)], Some(path)) =
+                        nodes::exprs_and::<1, ast::Attrpath>(apv.syntax())
+                    else {
                         continue;
                     };
                     let mut keys: Vec<(Key, TextRange)> = path
@@ -488,7 +496,8 @@ impl Evaluator {
     }
 
     fn eval_select(&self, s: &ast::Select, scope: ScopeId) -> Value {
-        let (Some(e), Some(path)) = (s.expr(), s.attrpath()) else {
+        let ([Some(e), default], Some(path)) = nodes::exprs_and::<2, ast::Attrpath>(s.syntax())
+        else {
             return Value::Unknown;
         };
         let mut cur = self.thunk(e, scope);
@@ -498,7 +507,7 @@ impl Evaluator {
                 return Value::Unknown;
             };
             let default = if i + 1 == attrs.len() {
-                s.default_expr().map(|d| (d, scope))
+                default.clone().map(|d| (d, scope))
             } else {
                 None
             };
@@ -557,45 +566,50 @@ impl Evaluator {
 
     fn call_closure(&self, c: &Closure, arg: ThunkId) -> Value {
         let s = self.param_scope(&c.lambda, arg, c.scope);
-        c.lambda.body().map_or(Value::Unknown, |b| self.eval(&b, s))
+        nodes::body(c.lambda.syntax()).map_or(Value::Unknown, |b| self.eval(&b, s))
     }
 
     /// The scope inside a lambda's body when it is called with `arg`.
     pub fn param_scope(&self, lambda: &ast::Lambda, arg: ThunkId, parent: ScopeId) -> ScopeId {
+        use rnix::SyntaxKind::*;
         let s = self.vars_scope(parent);
-        match lambda.param() {
-            Some(ast::Param::IdentParam(p)) => {
-                if let Some(name) = p.ident().and_then(|i| i.ident_token()) {
-                    self.bind(s, name.text().into(), arg);
+        let Some(param) = lambda.syntax().first_child() else {
+            return s;
+        };
+        let first_ident = |n: &rnix::SyntaxNode| n.first_child().filter(|i| i.kind() == NODE_IDENT);
+        match param.kind() {
+            NODE_IDENT_PARAM => {
+                if let Some(name) = first_ident(&param).as_ref().and_then(nodes::ident) {
+                    self.bind(s, name.into(), arg);
                 }
             }
-            Some(ast::Param::Pattern(p)) => {
-                if let Some(name) = p
-                    .pat_bind()
-                    .and_then(|b| b.ident())
-                    .and_then(|i| i.ident_token())
-                {
-                    self.bind(s, name.text().into(), arg);
-                }
-                for entry in p.pat_entries() {
-                    let Some(name) = entry.ident().and_then(|i| i.ident_token()) else {
+            NODE_PATTERN => {
+                for part in param.children() {
+                    let Some(ident) = first_ident(&part) else {
                         continue;
                     };
-                    let name: Rc<str> = name.text().into();
-                    let default = entry.default().map(|d| (d, s));
-                    let range = entry.syntax().text_range();
+                    let Some(name) = nodes::ident(&ident) else {
+                        continue;
+                    };
+                    let name: Rc<str> = name.into();
+                    if part.kind() == NODE_PAT_BIND {
+                        self.bind(s, name, arg);
+                        continue;
+                    }
+                    // `name ? default`: the default is the entry's second expression.
+                    let [_, default] = nodes::exprs(&part);
                     let t = self.push(
                         State::Select {
                             from: arg,
                             key: name.clone(),
-                            default,
+                            default: default.map(|d| (d, s)),
                         },
-                        range,
+                        part.text_range(),
                     );
                     self.bind(s, name, t);
                 }
             }
-            None => {}
+            _ => {}
         }
         s
     }
@@ -612,7 +626,9 @@ impl Evaluator {
     // ---- operators ------------------------------------------------------------------
 
     fn binop(&self, b: &ast::BinOp, scope: ScopeId, range: TextRange) -> Value {
-        let (Some(l), Some(r), Some(op)) = (b.lhs(), b.rhs(), b.operator()) else {
+        let ([Some(l), Some(r)], Some(op)) =
+            (nodes::exprs(b.syntax()), nodes::binop_kind(b.syntax()))
+        else {
             return Value::Unknown;
         };
         match op {

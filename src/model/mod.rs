@@ -6,6 +6,7 @@
 pub mod cmdline;
 pub mod eval;
 pub mod libfns;
+mod nodes;
 pub mod objects;
 pub mod options;
 pub mod strings;

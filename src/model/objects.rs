@@ -9,6 +9,7 @@ use rnix::{NodeOrToken, SyntaxKind, TextRange, TextSize};
 use rowan::ast::AstNode;
 
 use super::eval::{Evaluator, ScopeId};
+use super::nodes;
 use super::strings::static_attr_name;
 use super::value::{Attrs, Elem, ThunkId, Value};
 
@@ -84,10 +85,15 @@ pub fn objects(ev: &Evaluator, root: &ast::Root, text: &str) -> Vec<Object> {
 /// Whether the set binds one of [`KEYS`] (as `kind = ...` or `kind.x = ...`).
 fn binds_a_key(set: &ast::AttrSet) -> bool {
     set.attrpath_values()
-        .filter_map(|apv| apv.attrpath()?.attrs().next())
+        .filter_map(|apv| {
+            apv.syntax()
+                .first_child()?
+                .first_child()
+                .and_then(ast::Attr::cast)
+        })
         .any(|a| match &a {
             // Most names are identifiers: compare without allocating.
-            ast::Attr::Ident(i) => i.ident_token().is_some_and(|t| KEYS.contains(&t.text())),
+            ast::Attr::Ident(i) => nodes::ident(i.syntax()).is_some_and(|t| KEYS.contains(&t)),
             other => static_attr_name(other).is_some_and(|k| KEYS.contains(&k.as_str())),
         })
 }
@@ -189,18 +195,19 @@ impl Scopes {
         if let Some(l) = ast::LetIn::cast(anc.clone()) {
             return ev.let_scope(&l, scope);
         }
-        if let Some(w) = ast::With::cast(anc.clone())
-            && w.body().is_some_and(|b| b.syntax() == child)
+        if anc.kind() == SyntaxKind::NODE_WITH
+            && let [namespace, Some(body)] = nodes::exprs(anc)
+            && body.syntax() == child
         {
-            return ev.with_scope(&w, scope);
+            return ev.with_scope(namespace, anc.text_range(), scope);
         }
         if let Some(a) = ast::AttrSet::cast(anc.clone())
-            && a.rec_token().is_some()
+            && nodes::is_rec(&a)
         {
             return ev.rec_scope(&a, scope).0;
         }
         if let Some(l) = ast::Lambda::cast(anc.clone())
-            && l.body().is_some_and(|b| b.syntax() == child)
+            && nodes::body(l.syntax()).is_some_and(|b| b.syntax() == child)
         {
             let range = l.syntax().text_range();
             let args = ev.done(super::module_args(ev, range), range);
