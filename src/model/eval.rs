@@ -441,6 +441,8 @@ impl Evaluator {
         inherit_scope: ScopeId,
     ) -> Attrs {
         let mut b = Builder::default();
+        // The names of one binding's path, reused from binding to binding.
+        let mut keys: Vec<(Key, TextRange)> = vec![];
         for entry in node.entries() {
             match entry {
                 ast::Entry::Inherit(inh) => {
@@ -474,10 +476,11 @@ impl Evaluator {
                     else {
                         continue;
                     };
-                    let mut keys: Vec<(Key, TextRange)> = path
-                        .attrs()
-                        .map(|a| (self.attr_key(&a, scope), a.syntax().text_range()))
-                        .collect();
+                    keys.clear();
+                    keys.extend(
+                        path.attrs()
+                            .map(|a| (self.attr_key(&a, scope), a.syntax().text_range())),
+                    );
                     if keys.is_empty() {
                         continue;
                     }

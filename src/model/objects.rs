@@ -3,6 +3,9 @@
 //! `builtins.toJSON`, or a function's body.
 
 use std::rc::Rc;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use rnix::ast::{self, HasEntry};
 use rnix::{NodeOrToken, SyntaxKind, TextRange, TextSize};
@@ -102,9 +105,10 @@ fn binds_a_key(set: &ast::AttrSet) -> bool {
 /// from where the text writes them rather than by visiting every node; outer sets first.
 fn candidates(root: &rnix::SyntaxNode, text: &str) -> Vec<rnix::SyntaxNode> {
     use SyntaxKind::*;
-    let mut offsets: Vec<TextSize> = KEYS
+    static FINDERS: LazyLock<[Finder<'static>; 2]> = LazyLock::new(|| KEYS.map(Finder::new));
+    let mut offsets: Vec<TextSize> = FINDERS
         .iter()
-        .flat_map(|k| memchr::memmem::find_iter(text.as_bytes(), k))
+        .flat_map(|f| f.find_iter(text.as_bytes()))
         .map(|at| TextSize::from(at as u32))
         .collect();
     offsets.sort();

@@ -5,14 +5,17 @@
 //! can point at a word in the middle of a multi-line `ExecStart`.
 
 use rnix::ast::{self, InterpolPart};
-use rnix::{NodeOrToken, SyntaxKind};
+use std::borrow::Cow;
+
+use rnix::{NixLanguage, NodeOrToken, SyntaxKind};
 use rnix::{TextRange, TextSize};
+use rowan::Language;
 use rowan::ast::AstNode;
 
 /// A part of a string literal: text with its source range, or an interpolation.
-pub enum Part {
+pub enum Part<'a> {
     Text {
-        text: String,
+        text: Cow<'a, str>,
         range: TextRange,
         verbatim: bool,
     },
@@ -24,18 +27,36 @@ pub fn is_ident_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-')
 }
 
-pub fn parts(s: &ast::Str) -> Vec<Part> {
-    let indented = s.syntax().first_token().is_some_and(|t| t.text() == "''");
+/// The parts of a string node. Text is read from the green tree, borrowed where it needs
+/// no unescaping.
+pub fn parts(s: &ast::Str) -> Vec<Part<'_>> {
+    let node = s.syntax();
+    let green = node.green();
+    let raw_kind = |kind| NixLanguage::kind_to_raw(kind);
+    let indented = green
+        .children()
+        .next()
+        .and_then(NodeOrToken::into_token)
+        .is_some_and(|t| t.text() == "''");
+    // Only interpolations are child nodes: red nodes are made for them alone.
+    let mut interpolations = node.children();
+    let mut at = node.text_range().start();
     // Not `ast::Str::parts`, which panics on the error tokens of an unterminated string.
-    let raw: Vec<InterpolPart<(String, TextRange)>> = s
-        .syntax()
-        .children_with_tokens()
-        .filter_map(|child| match child {
-            NodeOrToken::Token(t) if t.kind() == SyntaxKind::TOKEN_STRING_CONTENT => Some(
-                InterpolPart::Literal((t.text().to_string(), t.text_range())),
-            ),
-            NodeOrToken::Node(n) => ast::Interpol::cast(n).map(InterpolPart::Interpolation),
-            NodeOrToken::Token(_) => None,
+    let raw: Vec<InterpolPart<(&str, TextRange)>> = green
+        .children()
+        .filter_map(|child| {
+            let range = TextRange::at(at, child.text_len());
+            at = range.end();
+            match child {
+                NodeOrToken::Token(t) if t.kind() == raw_kind(SyntaxKind::TOKEN_STRING_CONTENT) => {
+                    Some(InterpolPart::Literal((t.text(), range)))
+                }
+                NodeOrToken::Node(_) => interpolations
+                    .next()
+                    .and_then(ast::Interpol::cast)
+                    .map(InterpolPart::Interpolation),
+                NodeOrToken::Token(_) => None,
+            }
         })
         .collect();
     if indented {
@@ -45,19 +66,19 @@ pub fn parts(s: &ast::Str) -> Vec<Part> {
     }
 }
 
-fn plain_parts(raw: Vec<InterpolPart<(String, TextRange)>>) -> Vec<Part> {
+fn plain_parts(raw: Vec<InterpolPart<(&str, TextRange)>>) -> Vec<Part<'_>> {
     raw.into_iter()
         .map(|p| match p {
             InterpolPart::Literal((text, range)) => {
                 if text.contains('\\') {
                     Part::Text {
-                        text: unescape_plain(&text),
+                        text: Cow::Owned(unescape_plain(text)),
                         range,
                         verbatim: false,
                     }
                 } else {
                     Part::Text {
-                        text,
+                        text: Cow::Borrowed(text),
                         range,
                         verbatim: true,
                     }
@@ -126,7 +147,7 @@ fn unescape_indented(s: &str) -> String {
 
 /// Nix's indentation stripping: the smallest indentation of the non-blank lines is removed
 /// from every line; a blank first line and a blank last line are dropped.
-fn indented_parts(raw: Vec<InterpolPart<(String, TextRange)>>) -> Vec<Part> {
+fn indented_parts(raw: Vec<InterpolPart<(&str, TextRange)>>) -> Vec<Part<'_>> {
     let mut min_indent = usize::MAX;
     let (mut at_start, mut cur) = (true, 0usize);
     for p in &raw {
@@ -204,13 +225,13 @@ fn indented_parts(raw: Vec<InterpolPart<(String, TextRange)>>) -> Vec<Part> {
                 );
                 if line.contains("''") {
                     out.push(Part::Text {
-                        text: unescape_indented(line),
+                        text: Cow::Owned(unescape_indented(line)),
                         range: sub,
                         verbatim: false,
                     });
                 } else {
                     out.push(Part::Text {
-                        text: line.to_string(),
+                        text: Cow::Borrowed(line),
                         range: sub,
                         verbatim: true,
                     });

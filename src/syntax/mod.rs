@@ -118,7 +118,11 @@ pub fn too_deep(text: &str) -> Option<Diagnostic> {
         }
     }
     // Every level of unlimited recursion needs one of these: `[`, `!`, `//`, `++`, `->`,
-    // or a `-` that does not continue a name (`util-linux` is one identifier).
+    // or a `-` that does not continue a name (`util-linux` is one identifier). Each byte
+    // starts at most two of them (a `-` of `->`): a short text needs no counting.
+    if bytes.len() * 2 <= MAX_RECURSION {
+        return None;
+    }
     let count = |s: &str| memchr::memmem::find_iter(bytes, s).count();
     let minus = memchr::memchr_iter(b'-', bytes)
         .filter(|&i| {
