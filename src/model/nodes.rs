@@ -38,18 +38,14 @@ pub fn exprs_and<const N: usize, A: AstNode<Language = NixLanguage>>(
     (exprs, other)
 }
 
-/// The last child of `node` as an expression: the body of `let … in`, a lambda and `with`.
+/// The last child of `node` as an expression: the body of `let … in` or of a lambda.
 pub fn body(node: &SyntaxNode) -> Option<ast::Expr> {
     node.last_child().and_then(ast::Expr::cast)
 }
 
 /// The text of `node`'s first token of kind `kind`, read without creating a red token.
 pub fn token_text(node: &SyntaxNode, kind: SyntaxKind) -> Option<&str> {
-    let raw = NixLanguage::kind_to_raw(kind);
-    node.green().children().find_map(|c| match c {
-        NodeOrToken::Token(t) if t.kind() == raw => Some(t.text()),
-        _ => None,
-    })
+    crate::syntax::child_token(node.green(), kind).map(|t| t.text())
 }
 
 /// Whether an attribute set is `rec { … }`.

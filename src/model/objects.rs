@@ -89,10 +89,9 @@ pub fn objects(ev: &Evaluator, root: &ast::Root, text: &str) -> Vec<Object> {
 fn binds_a_key(set: &ast::AttrSet) -> bool {
     set.attrpath_values()
         .filter_map(|apv| {
-            apv.syntax()
-                .first_child()?
-                .first_child()
-                .and_then(ast::Attr::cast)
+            let path =
+                (apv.syntax().first_child()).filter(|p| p.kind() == SyntaxKind::NODE_ATTRPATH)?;
+            path.first_child().and_then(ast::Attr::cast)
         })
         .any(|a| match &a {
             // Most names are identifiers: compare without allocating.

@@ -4,9 +4,9 @@
 //! piece of text that is copied unchanged from the source keeps a verbatim range, so a rule
 //! can point at a word in the middle of a multi-line `ExecStart`.
 
-use rnix::ast::{self, InterpolPart};
 use std::borrow::Cow;
 
+use rnix::ast::{self, InterpolPart};
 use rnix::{NixLanguage, NodeOrToken, SyntaxKind};
 use rnix::{TextRange, TextSize};
 use rowan::Language;
@@ -32,7 +32,7 @@ pub fn is_ident_char(c: char) -> bool {
 pub fn parts(s: &ast::Str) -> Vec<Part<'_>> {
     let node = s.syntax();
     let green = node.green();
-    let raw_kind = |kind| NixLanguage::kind_to_raw(kind);
+    let content = NixLanguage::kind_to_raw(SyntaxKind::TOKEN_STRING_CONTENT);
     let indented = green
         .children()
         .next()
@@ -48,7 +48,7 @@ pub fn parts(s: &ast::Str) -> Vec<Part<'_>> {
             let range = TextRange::at(at, child.text_len());
             at = range.end();
             match child {
-                NodeOrToken::Token(t) if t.kind() == raw_kind(SyntaxKind::TOKEN_STRING_CONTENT) => {
+                NodeOrToken::Token(t) if t.kind() == content => {
                     Some(InterpolPart::Literal((t.text(), range)))
                 }
                 NodeOrToken::Node(_) => interpolations
@@ -246,7 +246,7 @@ fn indented_parts(raw: Vec<InterpolPart<(&str, TextRange)>>) -> Vec<Part<'_>> {
 /// The text of an identifier-like attribute or a string attribute without interpolation.
 pub fn static_attr_name(attr: &ast::Attr) -> Option<String> {
     match attr {
-        ast::Attr::Ident(i) => Some(i.ident_token()?.text().to_string()),
+        ast::Attr::Ident(i) => Some(super::nodes::ident(i.syntax())?.to_string()),
         ast::Attr::Str(s) => {
             let mut out = String::new();
             for p in parts(s) {

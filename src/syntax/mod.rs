@@ -1,6 +1,7 @@
 //! Parsing and positions: rnix parse errors as diagnostics, byte offsets as line/column.
 
-use rnix::{ParseError, TextRange, TextSize};
+use rnix::{NixLanguage, ParseError, SyntaxKind, TextRange, TextSize};
+use rowan::{GreenNodeData, GreenTokenData, Language};
 
 use crate::diagnostic::{Diagnostic, builtin};
 
@@ -8,6 +9,14 @@ mod parsed;
 mod strict;
 pub use parsed::Parsed;
 pub use strict::nix_rejects;
+
+/// The first child token of kind `kind` of a green node: read without creating red nodes.
+pub fn child_token(green: &GreenNodeData, kind: SyntaxKind) -> Option<&GreenTokenData> {
+    let raw = NixLanguage::kind_to_raw(kind);
+    green
+        .children()
+        .find_map(|c| c.into_token().filter(|t| t.kind() == raw))
+}
 
 /// Diagnostics for rnix's parse errors, each at the position rnix gives.
 pub fn syntax_errors(errors: &[ParseError], len: TextSize) -> Vec<Diagnostic> {

@@ -103,8 +103,7 @@ impl<'a> Node<'a> {
     }
 
     fn token(self, kind: SyntaxKind) -> Option<&'a GreenTokenData> {
-        self.tokens()
-            .find(|t| NixLanguage::kind_from_raw(t.kind()) == kind)
+        super::child_token(self.green, kind)
     }
 
     /// The node without the parentheses around it.
