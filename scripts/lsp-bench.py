@@ -5,9 +5,12 @@ Generates a ~5,000-line NixOS module with Kubernetes idioms (let bindings, `with
 `lib.mkIf`, `lib.mkMerge`, string interpolation, `escapeShellArgs`, systemd units running
 kubelet, tmpfiles settings, kubeconfigs, planted pitfalls), opens it, then sends didChange
 edits one at a time and measures the time from sending each to receiving the
-publishDiagnostics for its version: edits inside a unit and inside a top-level `let`
-binding (the server reparses that binding alone) and in the module's function pattern (a
-full parse). Prints median and p90 in milliseconds for each.
+publishDiagnostics for its version. Edits inside a unit, inside a top-level `let` binding,
+between two elements of a long list and in the module's function pattern: the server
+parses again only the bindings, the elements or the pattern around each. And a syntax
+error made (removing a `;`: the error runs on past the `let`, a full parse) and mended
+(putting it back: reparsed from the last tree without errors). Prints median and p90 in
+milliseconds for each.
 
     python3 scripts/lsp-bench.py [--lines 5000] [--changes 30] [--debounce-ms N]
 
@@ -125,38 +128,74 @@ def main() -> int:
         open_ms = (at - t0) * 1000
         findings = len(msg["params"]["diagnostics"])
 
-        def series(targets, column, typed, start_version):
-            """Types `typed` at `column(line)` of each target line, then removes it."""
+        def send(edits, start_version, keeps_findings):
+            """Sends `edits(n)`, (line, start column, end column, text), one at a time."""
             latencies = []
             for n in range(args.changes):
                 version = start_version + n
-                line = targets[(n // 2 * 7) % len(targets)]
-                col = column(lines[line])
-                end = col + (len(typed) if n % 2 else 0)
-                change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}},
-                          "text": typed if n % 2 == 0 else ""}
+                line, start, end, text = edits(n)
+                change = {"range": {"start": {"line": line, "character": start}, "end": {"line": line, "character": end}},
+                          "text": text}
                 t0 = time.perf_counter()
                 server.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
                              "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})
                 at, msg = server.wait(published(version))
                 latencies.append((at - t0) * 1000)
-                assert len(msg["params"]["diagnostics"]) == findings, "the edits should not change the findings"
+                if keeps_findings(n):
+                    assert len(msg["params"]["diagnostics"]) == findings, "the edits should not change the findings"
             return latencies
 
+        def typing(targets, column, typed):
+            """Types `typed` at `column(line)` of a target line, then removes it."""
+            def edit(n):
+                line = targets[(n // 2 * 7) % len(targets)]
+                col = column(lines[line])
+                return (line, col, col, typed) if n % 2 == 0 else (line, col, col + len(typed), "")
+            return edit
+
+        def breaking(targets):
+            """Removes the `;` that ends a target line, then puts it back."""
+            def edit(n):
+                line = targets[(n // 2 * 7) % len(targets)]
+                col = len(lines[line]) - 1
+                return (line, col, col + 1, "") if n % 2 == 0 else (line, col, col, ";")
+            return edit
+
+        def starting(prefix):
+            return [i for i, l in enumerate(lines) if l.startswith(prefix)]
+
         after_quote = lambda line: line.index('"') + 1
-        # Inside a unit's description: the server reparses only that binding.
-        in_set = series([i for i, l in enumerate(lines) if 'description = "Kubernetes Kubelet' in l], after_quote, "x", 2)
-        # In a top-level `let` binding: that binding alone.
-        in_let = series([i for i, l in enumerate(lines) if l.startswith('  pki = "')], after_quote, "x", 2 + args.changes)
-        # In the module's function pattern, outside any set, list or binding: a full parse.
-        full = series([0], lambda line: 1, " ", 2 + 2 * args.changes)
+        units = [i for i, l in enumerate(lines) if 'description = "Kubernetes Kubelet' in l]
+        results = []
+        version = 2
+        for label, edits in [
+            ("in a unit", typing(units, after_quote, "x")),
+            ("in a let binding", typing(starting('  pki = "'), after_quote, "x")),
+            # Before a comment between two elements of the module's `mkMerge` list.
+            ("between list elements", typing(starting("    # --- worker"), lambda line: 0, " ")),
+            ("in the function's pattern", typing([0], lambda line: 1, " ")),
+        ]:
+            results.append((label, send(edits, version, lambda n: True)))
+            version += args.changes
+        # Removing the `;` that ends a line, then putting it back. The broken text has a
+        # syntax error, so other findings. The mending edit is reparsed from the last tree
+        # without errors.
+        for label, targets in [
+            # The error ends inside the unit's `serviceConfig`: reparsed with it.
+            ("a syntax error in a unit", starting('          Restart = "always";')),
+            # The error runs on past the `let`: a full parse.
+            ("a syntax error in a let binding (full parse)", starting('  pki = "')),
+        ]:
+            latencies = send(breaking(targets), version, lambda n: n % 2 == 1)
+            results += [(f"{label}, made", latencies[0::2]), (f"{label}, mended", latencies[1::2])]
+            version += args.changes
         code = server.stop()
 
     print(f"server: {binary.relative_to(REPO) if binary.is_relative_to(REPO) else binary}")
     print(f"file: {len(lines)} lines, {len(text.encode())} bytes, {findings} findings")
     print(f"didOpen → publishDiagnostics: {open_ms:.1f} ms")
     debounce = "0 (default)" if args.debounce_ms is None else args.debounce_ms
-    for label, latencies in [("in a unit", in_set), ("in a let binding", in_let), ("in the pattern (full parse)", full)]:
+    for label, latencies in results:
         print(f"didChange → publishDiagnostics, {label}, {len(latencies)} changes, debounce {debounce} ms: "
               f"median {statistics.median(latencies):.1f} ms, p90 {pct(latencies, 0.9):.1f} ms, "
               f"min {min(latencies):.1f} ms, max {max(latencies):.1f} ms")

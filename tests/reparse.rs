@@ -1,6 +1,6 @@
-//! Reparsing after an edit builds exactly the tree a full parse builds: every `.nix` file
-//! under `testdata/`, edited at many places with insertions and deletions that keep, break
-//! and change its structure.
+//! Reparsing after an edit builds exactly the tree, and the errors, that a full parse
+//! builds: every `.nix` file under `testdata/`, edited at many places with insertions and
+//! deletions that keep, break and change its structure.
 
 use nixk8s_lint::syntax::Parsed;
 use rnix::{TextRange, TextSize};
@@ -20,7 +20,7 @@ fn reparsing_an_edit_matches_a_full_parse() {
         files.len() > 50,
         "testdata holds the example hosts and rule fixtures"
     );
-    let (mut edits, mut reparsed) = (0, 0);
+    let (mut edits, mut reparsed, mut with_errors) = (0, 0, 0);
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let Ok(old) = Parsed::new(&text) else {
@@ -43,6 +43,7 @@ fn reparsing_an_edit_matches_a_full_parse() {
                 edits += 1;
                 if let Some(re) = old.reparse(edit, insert, &new_text) {
                     reparsed += 1;
+                    with_errors += usize::from(!re.errors.is_empty());
                     let full = Parsed::new(&new_text).unwrap();
                     assert!(
                         re.green == full.green && re.errors == full.errors,
@@ -57,5 +58,10 @@ fn reparsing_an_edit_matches_a_full_parse() {
     assert!(
         reparsed * 3 > edits,
         "only {reparsed} of {edits} edits were reparsed"
+    );
+    // Many leave an error that ends inside its set or list.
+    assert!(
+        with_errors * 10 > reparsed,
+        "only {with_errors} of {reparsed} reparsed edits kept an error"
     );
 }

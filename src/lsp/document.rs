@@ -17,12 +17,14 @@ pub struct Document {
     pub text: String,
     pub version: i32,
     line_starts: Vec<usize>,
-    /// The tree of `text` when known: edits inside a set, a list or a binding keep it up
-    /// to date.
+    /// The tree of `text`, once parsed.
     parsed: Option<Parsed>,
-    /// A tree an edit made stale, freed after the next diagnostics are out (freeing a
+    /// The last tree without syntax errors, and its text: the next text is reparsed from
+    /// it where it differs (a tree with errors cannot tell where they end).
+    clean: Option<(Parsed, String)>,
+    /// Trees that edits made stale, freed after the next diagnostics are out (freeing a
     /// large tree takes as long as a tenth of parsing it).
-    retired: Option<Parsed>,
+    retired: Vec<Parsed>,
 }
 
 impl Document {
@@ -32,7 +34,8 @@ impl Document {
             version,
             line_starts: vec![],
             parsed: None,
-            retired: None,
+            clean: None,
+            retired: vec![],
         };
         d.index();
         d
@@ -40,14 +43,31 @@ impl Document {
 
     /// Line starts; as in LSP, `\n`, `\r\n` and a lone `\r` end a line.
     fn index(&mut self) {
+        self.line_starts = vec![0];
+        self.reindex(0, 0, self.text.len());
+    }
+
+    /// Updates the line starts after `start..old_end` of the text was replaced with
+    /// `inserted` bytes. Whether a line starts at `p` depends on the bytes at `p - 1` and
+    /// `p`: only the starts from `start` to the end of the new text are looked for again.
+    fn reindex(&mut self, start: usize, old_end: usize, inserted: usize) {
         let bytes = self.text.as_bytes();
-        self.line_starts = std::iter::once(0)
-            .chain(bytes.iter().enumerate().filter_map(|(i, b)| match b {
-                b'\n' => Some(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
-                _ => None,
-            }))
+        let starts_line = |p: usize| match bytes[p - 1] {
+            b'\n' => true,
+            b'\r' => bytes.get(p) != Some(&b'\n'),
+            _ => false,
+        };
+        let first = start.max(1);
+        let fresh: Vec<usize> = (first..=start + inserted)
+            .filter(|&p| starts_line(p))
             .collect();
+        let kept = self.line_starts.partition_point(|&s| s < first);
+        let after = self.line_starts.partition_point(|&s| s <= old_end);
+        let moved = fresh.len();
+        self.line_starts.splice(kept..after, fresh);
+        for s in &mut self.line_starts[kept + moved..] {
+            *s = *s + inserted - (old_end - start);
+        }
     }
 
     /// The end of line `line`'s text, before its line break.
@@ -72,39 +92,44 @@ impl Document {
                     let start = self.offset(r.start, enc);
                     let end = self.offset(r.end, enc).max(start);
                     self.text.replace_range(start..end, &c.text);
-                    let edit =
-                        TextRange::new(TextSize::from(start as u32), TextSize::from(end as u32));
-                    let old = self.parsed.take();
-                    self.parsed = old
-                        .as_ref()
-                        .and_then(|p| p.reparse(edit, &c.text, &self.text));
-                    if self.parsed.is_none() && old.is_some() {
-                        self.retired = old;
-                    }
+                    self.reindex(start, end, c.text.len());
                 }
                 None => {
                     self.text = c.text;
-                    if let Some(old) = self.parsed.take() {
-                        self.retired = Some(old);
-                    }
+                    self.index();
                 }
             }
-            self.index();
         }
+        self.retired.extend(self.parsed.take());
         self.version = version;
     }
 
     /// Frees the trees that edits made stale.
     pub fn drop_retired(&mut self) {
-        self.retired = None;
+        self.retired.clear();
     }
 
-    /// The text's tree, parsed now unless edits kept it (a `too-deep` text is refused).
+    /// The text's tree: reparsed from the last tree without errors where the text differs
+    /// from its text, else parsed in full (a `too-deep` text is refused).
     pub fn parsed(&mut self) -> Result<Parsed, Box<Diagnostic>> {
-        if self.parsed.is_none() {
-            self.parsed = Some(Parsed::new(&self.text)?);
+        if let Some(parsed) = &self.parsed {
+            return Ok(parsed.clone());
         }
-        Ok(self.parsed.clone().expect("parsed above"))
+        let reparsed = self.clean.as_ref().and_then(|(tree, text)| {
+            let (edit, insert) = difference(text, &self.text);
+            tree.reparse(edit, insert, &self.text)
+        });
+        let parsed = match reparsed {
+            Some(parsed) => parsed,
+            None => Parsed::new(&self.text)?,
+        };
+        if parsed.errors.is_empty() {
+            let clean = (parsed.clone(), self.text.clone());
+            self.retired
+                .extend(self.clean.replace(clean).map(|(tree, _)| tree));
+        }
+        self.parsed = Some(parsed.clone());
+        Ok(parsed)
     }
 
     /// The byte offset of a position; positions past a line's end or the text's end clamp
@@ -179,6 +204,26 @@ impl Document {
     }
 }
 
+/// The range of `old` that differs from `new`, and the text of `new` in its place.
+fn difference<'a>(old: &str, new: &'a str) -> (TextRange, &'a str) {
+    let common = |a: &mut dyn Iterator<Item = (u8, u8)>| a.take_while(|(x, y)| x == y).count();
+    let mut prefix = common(&mut old.bytes().zip(new.bytes()));
+    let longest = old.len().min(new.len()) - prefix;
+    let mut suffix = common(&mut old.bytes().rev().zip(new.bytes().rev()).take(longest));
+    let boundary = |o: usize, n: usize| old.is_char_boundary(o) && new.is_char_boundary(n);
+    while !boundary(prefix, prefix) {
+        prefix -= 1;
+    }
+    while !boundary(old.len() - suffix, new.len() - suffix) {
+        suffix -= 1;
+    }
+    let edit = TextRange::new(
+        TextSize::from(prefix as u32),
+        TextSize::from((old.len() - suffix) as u32),
+    );
+    (edit, &new[prefix..new.len() - suffix])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +266,76 @@ mod tests {
         };
         doc.apply(vec![change], 2, Encoding::Utf16);
         assert_eq!(doc.text, "ax\r\nb\r\n");
+    }
+
+    #[test]
+    fn the_difference_is_in_whole_characters() {
+        let range = |a: u32, b: u32| TextRange::new(a.into(), b.into());
+        assert_eq!(difference("aé b", "aè b"), (range(1, 3), "è"));
+        assert_eq!(difference("aaa", "aaaa"), (range(3, 3), "a"));
+        assert_eq!(difference("abc", "ac"), (range(1, 2), ""));
+        assert_eq!(difference("ab", "ab"), (range(2, 2), ""));
+    }
+
+    #[test]
+    fn edits_are_reparsed_from_the_last_tree_without_errors() {
+        let mut doc = Document::new("{\n  a = 1;\n  b = [ 2 ];\n}\n".to_string(), 1);
+        doc.parsed().unwrap();
+        let edit = |doc: &mut Document, start: Position, end: Position, text: &str| {
+            let change = TextDocumentContentChangeEvent {
+                range: Some(Range { start, end }),
+                range_length: None,
+                text: text.to_string(),
+            };
+            doc.apply(vec![change], doc.version + 1, Encoding::Utf8);
+            let (kept, full) = (doc.parsed().unwrap(), Parsed::new(&doc.text).unwrap());
+            assert!(
+                kept.green == full.green && kept.errors == full.errors,
+                "{:?}",
+                doc.text
+            );
+            kept.errors.len()
+        };
+        // Break `a`'s binding, type on, then mend it: the tree without errors stays the
+        // base until the text has none again.
+        assert!(edit(&mut doc, pos(1, 7), pos(1, 8), "") > 0);
+        assert!(edit(&mut doc, pos(1, 7), pos(1, 7), " +") > 0);
+        assert_eq!(
+            doc.clean.as_ref().unwrap().1,
+            "{\n  a = 1;\n  b = [ 2 ];\n}\n"
+        );
+        assert_eq!(edit(&mut doc, pos(1, 9), pos(1, 9), " 3;"), 0);
+        assert_eq!(doc.clean.as_ref().unwrap().1, doc.text);
+    }
+
+    #[test]
+    fn line_starts_after_edits_are_those_of_the_new_text() {
+        let mut doc = Document::new("a\r\nb\rc\n\nd".to_string(), 1);
+        let inserts = ["", "\n", "\r", "\r\n", "x", "\ny\r", "é"];
+        let mut n = 0;
+        for start in 0..=doc.text.len() {
+            for end in start..=(start + 2).min(doc.text.len()) {
+                for insert in inserts {
+                    let mut edited = Document::new(doc.text.clone(), 1);
+                    if !edited.text.is_char_boundary(start) || !edited.text.is_char_boundary(end) {
+                        continue;
+                    }
+                    edited.text.replace_range(start..end, insert);
+                    edited.reindex(start, end, insert.len());
+                    let fresh = Document::new(edited.text.clone(), 1);
+                    assert_eq!(edited.line_starts, fresh.line_starts, "{:?}", edited.text);
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 100);
+        // A change without a range indexes the whole text.
+        let change = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: "x\ny".to_string(),
+        };
+        doc.apply(vec![change], 2, Encoding::Utf8);
+        assert_eq!(doc.line_starts, [0, 2]);
     }
 }

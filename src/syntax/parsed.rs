@@ -1,10 +1,13 @@
-//! A parsed file, and reparsing after an edit: the language server keeps a document's tree
-//! and, when an edit falls inside an attribute set, a list or a binding, parses only that
-//! block again (as rust-analyzer reparses blocks). The result is the tree a full parse
-//! would build.
+//! A parsed file, and reparsing after an edit: the language server keeps a document's last
+//! tree without syntax errors and, when an edit falls inside an attribute set, a `let`, a
+//! list or a function's pattern, parses again only the bindings or elements it touches, or
+//! the pattern (as rust-analyzer reparses blocks). The result is the tree, and the errors,
+//! that a full parse would build.
 
-use rnix::{NodeOrToken, ParseError, SyntaxKind, SyntaxNode, TextRange, TextSize};
-use rowan::GreenNode;
+use std::ops::Range;
+
+use rnix::{NodeOrToken, ParseError, SyntaxElement, SyntaxKind, SyntaxNode, TextRange, TextSize};
+use rowan::{GreenNode, GreenToken};
 
 use crate::diagnostic::Diagnostic;
 
@@ -45,11 +48,13 @@ impl Parsed {
     }
 
     /// The tree after replacing `edit` (a range of the old text) with `insert`, giving
-    /// `new_text`: the smallest attribute set, list or binding around the edit is parsed
-    /// again, on its own, and put in place of the old one. `None` when that cannot be done
-    /// exactly as a full parse would (the old tree has errors, the new block has any, the
-    /// edit touches a block's brackets or a binding's first character or `;`, the block
-    /// could now nest too deep, the new text is `too-deep`): parse fully then.
+    /// `new_text`: the innermost [`Site`] around the edit is parsed again, on its own, and
+    /// put in place of the old one. New syntax errors are kept when the parse of their
+    /// set, `let`, list or pattern ends at its own closing token, as it does in the file.
+    /// `None` when that cannot be done exactly as a full parse would (the old tree has
+    /// errors, an error runs on past the closing token, the edit touches a site's
+    /// brackets or keywords, the site could now nest too deep, the new text is
+    /// `too-deep`): parse fully then.
     pub fn reparse(&self, edit: TextRange, insert: &str, new_text: &str) -> Option<Parsed> {
         if !self.errors.is_empty() {
             return None;
@@ -58,85 +63,287 @@ impl Parsed {
         if !root.text_range().contains_range(edit) || super::too_deep(new_text).is_some() {
             return None;
         }
-        let block = match root.covering_element(edit) {
+        let mut site = match root.covering_element(edit) {
             NodeOrToken::Node(n) => n,
             NodeOrToken::Token(t) => t.parent()?,
         }
         .ancestors()
-        .find(|n| encloses(n, edit))?;
-        let old = block.text_range();
-        let end = u32::from(old.end()) as usize + insert.len() - usize::from(edit.len());
-        let text = new_text.get(usize::from(old.start())..end)?;
-        let new = if is_binding(&block) {
-            // A binding parses alike in any set or `let`: parse it in a set of its own.
-            let parse = rnix::Root::parse(&format!("{{{text}}}"));
-            let set = parse.syntax().first_child()?;
-            let mut bindings = set.children();
-            let binding = bindings.next().filter(|_| bindings.next().is_none())?;
-            let inside = TextRange::at(1.into(), TextSize::of(text));
-            (parse.errors().is_empty() && binding.text_range() == inside).then_some(binding)?
-        } else {
-            let parse = rnix::Root::parse(text);
-            let new = parse.syntax().first_child()?;
-            let whole = TextRange::up_to(TextSize::of(text));
-            (parse.errors().is_empty() && new.text_range() == whole && !looks_like_a_pattern(&new))
-                .then_some(new)?
+        .find_map(|n| Site::around(n, edit))?;
+        let new_range = |site: &Site| {
+            let end = usize::from(site.range.end()) + insert.len() - usize::from(edit.len());
+            usize::from(site.range.start())..end
         };
-        if new.kind() != block.kind() || block.ancestors().count() + depth(&new) >= RNIX_DEPTH_LIMIT
-        {
+        let parsed = match site.parse(new_text.get(new_range(&site))?) {
+            Some(parsed) if parsed.errors.is_empty() || site.children.end == site.close => parsed,
+            // How the parser recovers from an error depends on what follows: parse on to
+            // the closing token, unless that is so far that a failure would cost much.
+            _ if site.children.end != site.close => {
+                site.extend_to_close();
+                let range = new_range(&site);
+                if range.len() > (new_text.len() / 4).max(4096) {
+                    return None;
+                }
+                site.parse(new_text.get(range)?)?
+            }
+            _ => return None,
+        };
+        let deepest = parsed
+            .children
+            .iter()
+            .filter_map(NodeOrToken::as_node)
+            .map(|n| depth(&SyntaxNode::new_root(n.clone())))
+            .max();
+        if site.parent.ancestors().count() + 1 + deepest.unwrap_or(0) >= RNIX_DEPTH_LIMIT {
             return None;
         }
+        let parent = site
+            .parent
+            .green()
+            .splice_children(site.children.clone(), parsed.children);
+        if site.parent.kind() == SyntaxKind::NODE_ATTR_SET
+            && !parent.children().any(|c| c.as_node().is_some())
+        {
+            // An empty set parses as a function's pattern when `:` or `@` follows it,
+            // which the bindings alone cannot tell.
+            return None;
+        }
+        let start = site.range.start();
+        let errors = parsed.errors.iter().map(|e| moved(e, |r| Some(r + start)));
         Some(Parsed {
-            green: block.replace_with(new.green().to_owned()),
-            errors: vec![],
+            errors: errors.collect::<Option<_>>()?,
+            green: site.parent.replace_with(parent),
         })
     }
 }
 
-/// Whether `edit` lies strictly inside `node` such that the text around it, and how it
-/// lexes, is unchanged: between the brackets of an attribute set or a list, or after the
-/// first character and before the `;` of a binding in a set or `let`.
-fn encloses(node: &SyntaxNode, edit: TextRange) -> bool {
-    use SyntaxKind::*;
-    let (open, close) = match node.kind() {
-        NODE_ATTR_SET => (TOKEN_L_BRACE, TOKEN_R_BRACE),
-        NODE_LIST => (TOKEN_L_BRACK, TOKEN_R_BRACK),
-        NODE_ATTRPATH_VALUE | NODE_INHERIT => {
-            let in_set = node
-                .parent()
-                .is_some_and(|p| matches!(p.kind(), NODE_ATTR_SET | NODE_LET_IN));
-            let semicolon = node.last_token().filter(|t| t.kind() == TOKEN_SEMICOLON);
-            return in_set
-                && node.text_range().start() < edit.start()
-                && semicolon.is_some_and(|s| edit.end() <= s.text_range().start());
+/// A run of a node's children that parses alike on its own: the text around it, and how
+/// it lexes, is unchanged by an edit inside it.
+struct Site {
+    parent: SyntaxNode,
+    /// Which of `parent`'s children (nodes and tokens) are parsed again.
+    children: Range<usize>,
+    /// Their text in the old tree.
+    range: TextRange,
+    /// The parent's closing token (`}`, `in`, `]`, or the `:` after a pattern).
+    close: usize,
+    /// The text around the run that makes it parse as in `parent`.
+    wrapper: Wrapper,
+}
+
+/// How a run is parsed on its own: between `open` and `close`, in a node of `kind`.
+#[derive(Clone, Copy)]
+struct Wrapper {
+    open: &'static str,
+    close: &'static str,
+    kind: SyntaxKind,
+    close_token: SyntaxKind,
+}
+
+/// A run parsed on its own.
+struct Reparsed {
+    children: Vec<Green>,
+    /// Errors, at offsets in the run.
+    errors: Vec<ParseError>,
+}
+
+type Green = NodeOrToken<GreenNode, GreenToken>;
+
+impl Site {
+    /// The site of `node` for an edit inside it: the bindings of a set or `let` that the
+    /// edit touches, with the comments and whitespace between them (from the end of the
+    /// binding before to the start of the binding after); the elements of a list that it
+    /// touches and one more on each side (an element before could go on into new text,
+    /// `a.b` `or c`, one after could be taken in); or a function's pattern.
+    fn around(node: SyntaxNode, edit: TextRange) -> Option<Site> {
+        use SyntaxKind::*;
+        let (wrapper, margin) = match node.kind() {
+            NODE_ATTR_SET => (Wrapper::new("{", "}", NODE_ATTR_SET, TOKEN_R_BRACE), 0),
+            NODE_LET_IN => (Wrapper::new("let", "in _", NODE_LET_IN, TOKEN_IN), 0),
+            NODE_LIST => (Wrapper::new("[", "]", NODE_LIST, TOKEN_R_BRACK), 1),
+            NODE_PATTERN => (Wrapper::new("", ": _", NODE_LAMBDA, TOKEN_COLON), 0),
+            _ => return None,
+        };
+        let (open, close) = match node.kind() {
+            NODE_ATTR_SET | NODE_PATTERN => (TOKEN_L_BRACE, TOKEN_R_BRACE),
+            NODE_LET_IN => (TOKEN_LET, TOKEN_IN),
+            _ => (TOKEN_L_BRACK, TOKEN_R_BRACK),
+        };
+        let children: Vec<SyntaxElement> = node.children_with_tokens().collect();
+        let open = children.iter().position(|c| c.kind() == open)?;
+        let close = open + children[open..].iter().position(|c| c.kind() == close)?;
+        let range = |i: usize| children[i].text_range();
+        let (after_open, before_close) = (range(open).end(), range(close).start());
+        // An identifier typed against `let` or `in` would join it.
+        let inside = if node.kind() == NODE_LET_IN {
+            after_open < edit.start() && edit.end() < before_close
+        } else {
+            after_open <= edit.start() && edit.end() <= before_close
+        };
+        if !inside {
+            return None;
         }
-        _ => return false,
-    };
-    let mut tokens = node
-        .children_with_tokens()
-        .filter_map(NodeOrToken::into_token);
-    let open = tokens.find(|t| t.kind() == open);
-    let close = node.last_token().filter(|t| t.kind() == close);
-    match (open, close) {
-        (Some(open), Some(close)) => {
-            open.text_range().end() <= edit.start() && edit.end() <= close.text_range().start()
+        if node.kind() == NODE_PATTERN {
+            let at = node.index();
+            let parent = node.parent()?;
+            return Some(Site {
+                range: node.text_range(),
+                close: at + 1,
+                children: at..at + 1,
+                parent,
+                wrapper,
+            });
         }
-        _ => false,
+        // The members (bindings or elements) wholly before and wholly after the edit.
+        let members: Vec<usize> = (open + 1..close)
+            .filter(|&i| children[i].as_node().is_some())
+            .collect();
+        let before = members.partition_point(|&i| range(i).end() < edit.start());
+        let after = members.partition_point(|&i| range(i).start() <= edit.end());
+        let first = before
+            .checked_sub(1 + margin)
+            .map_or(open + 1, |k| members[k] + 1);
+        let last = members.get(after + margin).copied().unwrap_or(close);
+        Some(Site {
+            range: TextRange::new(range(first - 1).end(), range(last).start()),
+            children: first..last,
+            close,
+            parent: node,
+            wrapper,
+        })
+    }
+
+    /// Extends the run to the parent's closing token.
+    fn extend_to_close(&mut self) {
+        let close = self.parent.children_with_tokens().nth(self.close);
+        let end = close.map_or(self.range.end(), |c| c.text_range().start());
+        self.range = TextRange::new(self.range.start(), end);
+        self.children.end = self.close;
+    }
+
+    /// The children and errors that `text`, the run's new text, parses to in the
+    /// wrapper: when the wrapper's node ends the run with its closing token (no error ran
+    /// on past it, as then it would in the file too) and no token joins the run's text
+    /// to the wrapper's.
+    fn parse(&self, text: &str) -> Option<Reparsed> {
+        use rnix::ParseError as E;
+        let w = self.wrapper;
+        // `let` joins an identifier after it but not whitespace, which joins whitespace.
+        let open = if w.open == "let" && !text.starts_with(char::is_whitespace) {
+            "let "
+        } else {
+            w.open
+        };
+        let parse = rnix::Root::parse(&format!("{open}{text}{}", w.close));
+        let runs_on = |e: &E| {
+            matches!(
+                e,
+                E::UnexpectedEOF
+                    | E::UnexpectedEOFWanted(_)
+                    | E::UnexpectedExtra(_)
+                    | E::RecursionLimitExceeded
+            )
+        };
+        if parse.errors().iter().any(runs_on) {
+            return None;
+        }
+        let top = parse
+            .syntax()
+            .first_child()
+            .filter(|n| n.kind() == w.kind)?;
+        let run = TextRange::at(TextSize::of(open), TextSize::of(text));
+        let closes = top
+            .children_with_tokens()
+            .any(|c| c.kind() == w.close_token && c.text_range().start() == run.end());
+        let inner: Vec<SyntaxElement> = top
+            .children_with_tokens()
+            .filter(|c| run.contains_range(c.text_range()))
+            .collect();
+        let covered: TextSize = inner.iter().map(|c| c.text_range().len()).sum();
+        // A pattern's text must still parse as a pattern, not a set before the `:`.
+        let shaped = w.kind != SyntaxKind::NODE_LAMBDA
+            || matches!(&inner[..], [c] if c.kind() == SyntaxKind::NODE_PATTERN);
+        if !closes || !shaped || covered != run.len() || !balanced(&inner) {
+            return None;
+        }
+        let errors = parse.errors().iter().map(|e| {
+            moved(e, |r| {
+                run.contains_range(r)
+                    .then(|| r.checked_sub(run.start()))
+                    .flatten()
+            })
+        });
+        Some(Reparsed {
+            children: inner.iter().map(green).collect(),
+            errors: errors.collect::<Option<_>>()?,
+        })
     }
 }
 
-/// A binding (`a.b = v;` or `inherit (x) a;`), which parses alike in any set or `let`.
-fn is_binding(node: &SyntaxNode) -> bool {
-    matches!(
-        node.kind(),
-        SyntaxKind::NODE_ATTRPATH_VALUE | SyntaxKind::NODE_INHERIT
-    )
+impl Wrapper {
+    const fn new(
+        open: &'static str,
+        close: &'static str,
+        kind: SyntaxKind,
+        close_token: SyntaxKind,
+    ) -> Wrapper {
+        Wrapper {
+            open,
+            close,
+            kind,
+            close_token,
+        }
+    }
 }
 
-/// An empty set `{ }` parses as a function's pattern when `:` or `@` follows it, which
-/// the block alone cannot tell.
-fn looks_like_a_pattern(node: &SyntaxNode) -> bool {
-    node.kind() == SyntaxKind::NODE_ATTR_SET && node.first_child().is_none()
+/// Whether the strings, interpolations and braces that `run` opens it also closes: the
+/// lexer then leaves it as it entered it. (A parse without errors closes them all; an
+/// error may leave one open, and the lexer reads what follows in it, as a string or an
+/// interpolation.)
+fn balanced(run: &[SyntaxElement]) -> bool {
+    use SyntaxKind::*;
+    let mut open = vec![];
+    for element in run {
+        let tokens: Box<dyn Iterator<Item = SyntaxElement>> = match element {
+            NodeOrToken::Node(n) => Box::new(n.descendants_with_tokens()),
+            token => Box::new(std::iter::once(token.clone())),
+        };
+        for token in tokens.filter_map(NodeOrToken::into_token) {
+            let closes = match token.kind() {
+                TOKEN_STRING_START | TOKEN_INTERPOL_START | TOKEN_L_BRACE => {
+                    open.push(token.kind());
+                    continue;
+                }
+                TOKEN_STRING_END => TOKEN_STRING_START,
+                TOKEN_INTERPOL_END => TOKEN_INTERPOL_START,
+                TOKEN_R_BRACE => TOKEN_L_BRACE,
+                _ => continue,
+            };
+            if open.pop() != Some(closes) {
+                return false;
+            }
+        }
+    }
+    open.is_empty()
+}
+
+/// `error` with its range mapped by `to`; `None` when `to` maps it nowhere, or for an
+/// error without a range.
+fn moved(error: &ParseError, to: impl Fn(TextRange) -> Option<TextRange>) -> Option<ParseError> {
+    use rnix::ParseError as E;
+    Some(match error {
+        E::Unexpected(r) => E::Unexpected(to(*r)?),
+        E::UnexpectedWanted(got, r, wanted) => E::UnexpectedWanted(*got, to(*r)?, wanted.clone()),
+        E::UnexpectedDoubleBind(r) => E::UnexpectedDoubleBind(to(*r)?),
+        E::DuplicatedArgs(r, name) => E::DuplicatedArgs(to(*r)?, name.clone()),
+        _ => return None,
+    })
+}
+
+fn green(element: &SyntaxElement) -> Green {
+    match element {
+        NodeOrToken::Node(n) => NodeOrToken::Node(n.green().to_owned()),
+        NodeOrToken::Token(t) => NodeOrToken::Token(t.green().to_owned()),
+    }
 }
 
 /// How many nodes deep `node`'s subtree goes.
@@ -169,7 +376,7 @@ mod tests {
         match old.reparse(edit, insert, &new_text) {
             Some(re) => {
                 assert_eq!(re.green, full.green, "{new_text:?}");
-                assert!(full.errors.is_empty(), "{new_text:?}");
+                assert_eq!(re.errors, full.errors, "{new_text:?}");
                 true
             }
             None => false,
@@ -202,7 +409,7 @@ mod tests {
         // Touches the set's braces.
         let open = at("{ b");
         assert!(!check(MODULE, open..open + 1, "("));
-        // Leaves an error: the old tree is kept for a full parse to report it.
+        // Leaves a string or an interpolation open, which runs on past the set.
         let x = at("x\"");
         assert!(!check(MODULE, x..x + 1, "\""));
         assert!(!check(MODULE, x..x, "${"));
@@ -213,9 +420,21 @@ mod tests {
             inner..inner + "b = \"x\"; c = [ 1 2 ]; ".len(),
             ""
         ));
-        // Outside any set, list or binding: the function's pattern.
+        // Outside any set, list or pattern: the function's `:`.
+        let colon = at(": {");
+        assert!(!check(MODULE, colon..colon + 1, ":x"));
+    }
+
+    #[test]
+    fn edits_inside_a_pattern_reparse_only_the_pattern() {
         let lib = at("lib");
-        assert!(!check(MODULE, lib..lib + 3, "pkgs"));
+        assert!(check(MODULE, lib..lib + 3, "pkgs"));
+        assert!(check(MODULE, lib..lib, "config, "));
+        let bound = "args@{ a ? 1 }: a";
+        assert!(check(bound, 11..12, "2"));
+        assert_eq!(site(bound, 11), bound.trim_end_matches(": a"));
+        // A string left open runs on past the pattern: parsed in full.
+        assert!(!check(MODULE, lib..lib, "x ? \""));
     }
 
     #[test]
@@ -232,14 +451,86 @@ mod tests {
         assert!(check(text, name..name + 2, "ath"));
         let mk = at("mkIf");
         assert!(check(text, mk..mk, "mkMerge "));
-        // Touches the binding's first character or its `;`: parsed in full.
         let p = at("pki");
-        assert!(!check(text, p..p, "x"));
+        assert!(check(text, p..p, "x"));
+        // Removes the binding's `;`: the `let` is parsed on to `in`.
         let semi = at(";\n  n");
-        assert!(!check(text, semi..semi + 1, ""));
+        assert!(check(text, semi..semi + 1, ""));
         // Swallows what follows: a string or comment left open.
         assert!(!check(text, v..v, "\""));
-        assert!(!check(text, one..one + 1, "1 #"));
+        assert!(!check(text, one..one + 1, "1 /*"));
+    }
+
+    /// The old text that an edit at `at` parses again.
+    fn site(text: &str, at: usize) -> &str {
+        let old = Parsed::new(text).unwrap();
+        let edit = TextRange::empty((at as u32).into());
+        let site = match old.syntax().covering_element(edit) {
+            NodeOrToken::Node(n) => n,
+            NodeOrToken::Token(t) => t.parent().unwrap(),
+        }
+        .ancestors()
+        .find_map(|n| Site::around(n, edit))
+        .unwrap();
+        &text[site.range]
+    }
+
+    #[test]
+    fn edits_between_bindings_reparse_the_bindings_around_them() {
+        let text = "let\n  a = 1;\n  # b\n  b = 2;\n  c = 3;\nin { x = a; y = b; }\n";
+        let at = |needle: &str| text.find(needle).unwrap();
+        // From the end of the binding before to the start of the binding after.
+        assert_eq!(site(text, at("# b")), "\n  # b\n  ");
+        assert_eq!(site(text, at("= 2")), "\n  # b\n  b = 2;\n  ");
+        assert_eq!(site(text, at("b = 2")), "\n  # b\n  b = 2;\n  ");
+        assert_eq!(site(text, at("\nin")), "\n  c = 3;\n");
+        assert_eq!(site(text, at("y =")), " y = b; ");
+        let gap = at("  # b");
+        assert!(check(text, gap..gap, "  d = 4;\n"));
+        assert!(check(text, gap..gap + 6, ""));
+        assert!(check(text, gap..gap, "inherit (lib) mkIf; "));
+        // Leaves a binding open: the `let` is parsed on to `in`.
+        assert!(check(text, gap..gap, "d = "));
+        // Joins `in` or `let`, or ends the `let` early: parsed in full.
+        let end = at("in {");
+        assert!(!check(text, end - 1..end, "x"));
+        assert!(!check(text, 3..3, "x"));
+        assert!(!check(text, gap..gap, "in "));
+    }
+
+    #[test]
+    fn edits_in_a_list_reparse_the_elements_around_them_and_one_more() {
+        let text = "[ a.b c d e f ]";
+        assert_eq!(site(text, text.find('d').unwrap()), " c d e ");
+        assert_eq!(site(text, 1), " a.b ");
+        let d = text.find('d').unwrap();
+        assert!(check(text, d..d + 1, "(x y) \"z\""));
+        assert!(check(text, d..d, "or "));
+        // Goes on from the element before: `c.x` takes `or` in.
+        assert!(check("[ a c.x d e ]", 8..8, "or "));
+        // An interpolation left open takes in the rest of the file: parsed in full.
+        assert!(!check(text, d..d, "${"));
+    }
+
+    #[test]
+    fn errors_that_end_inside_their_set_or_list_are_reparsed_with_them() {
+        let text = "let\n  a = 1;\n  b = [ 1 2 ];\n  inherit (lib) mkIf;\nin { x = a; y = b; }\n";
+        let at = |needle: &str| text.find(needle).unwrap();
+        let reparsed = |range: std::ops::Range<usize>, insert: &str| {
+            let mut new_text = text.to_string();
+            new_text.replace_range(range.clone(), insert);
+            let edit = TextRange::new((range.start as u32).into(), (range.end as u32).into());
+            let re = Parsed::new(text).unwrap().reparse(edit, insert, &new_text);
+            assert!(check(text, range, insert), "{new_text:?}");
+            re.unwrap().errors
+        };
+        // Without its `;`, `a = 1` runs on to the next `;`, still before `in`.
+        let semi = at(";\n  b");
+        assert!(!reparsed(semi..semi + 1, "").is_empty());
+        let two = at("2 ]");
+        assert!(!reparsed(two..two, "= ").is_empty());
+        // Left open, a set runs on past `in` and `}`: parsed in full.
+        assert!(!check(text, two..two, "{ "));
     }
 
     #[test]
