@@ -116,6 +116,10 @@ impl Document {
             return Ok(parsed.clone());
         }
         let reparsed = self.clean.as_ref().and_then(|(tree, text)| {
+            if *text == self.text {
+                // An edit undone.
+                return Some(tree.clone());
+            }
             let (edit, insert) = difference(text, &self.text);
             tree.reparse(edit, insert, &self.text)
         });
@@ -306,6 +310,11 @@ mod tests {
         );
         assert_eq!(edit(&mut doc, pos(1, 9), pos(1, 9), " 3;"), 0);
         assert_eq!(doc.clean.as_ref().unwrap().1, doc.text);
+        // Undone back to the last text without errors: its tree.
+        let clean = doc.clean.as_ref().unwrap().0.green.clone();
+        assert!(edit(&mut doc, pos(1, 9), pos(1, 12), "") > 0);
+        assert_eq!(edit(&mut doc, pos(1, 9), pos(1, 9), " 3;"), 0);
+        assert!(std::ptr::eq(&*doc.parsed().unwrap().green, &*clean));
     }
 
     #[test]
