@@ -124,7 +124,8 @@ struct Site {
     children: Range<usize>,
     /// Their text in the old tree.
     range: TextRange,
-    /// The parent's closing token (`}`, `in`, `]`, or the `:` after a pattern).
+    /// Where `children` end when they reach the parent's closing token (`}`, `in` or
+    /// `]`); a pattern's run, the whole pattern, always does.
     close: usize,
     /// The text around the run that makes it parse as in `parent`.
     wrapper: Wrapper,
@@ -156,17 +157,12 @@ impl Site {
     /// `a.b` `or c`, one after could be taken in); or a function's pattern.
     fn around(node: SyntaxNode, edit: TextRange) -> Option<Site> {
         use SyntaxKind::*;
-        let (wrapper, margin) = match node.kind() {
-            NODE_ATTR_SET => (Wrapper::new("{", "}", NODE_ATTR_SET, TOKEN_R_BRACE), 0),
-            NODE_LET_IN => (Wrapper::new("let", "in _", NODE_LET_IN, TOKEN_IN), 0),
-            NODE_LIST => (Wrapper::new("[", "]", NODE_LIST, TOKEN_R_BRACK), 1),
-            NODE_PATTERN => (Wrapper::new("", ": _", NODE_LAMBDA, TOKEN_COLON), 0),
+        let (open, close, wrapper, margin) = match node.kind() {
+            NODE_ATTR_SET => (TOKEN_L_BRACE, TOKEN_R_BRACE, Wrapper::SET, 0),
+            NODE_LET_IN => (TOKEN_LET, TOKEN_IN, Wrapper::LET, 0),
+            NODE_LIST => (TOKEN_L_BRACK, TOKEN_R_BRACK, Wrapper::LIST, 1),
+            NODE_PATTERN => (TOKEN_L_BRACE, TOKEN_R_BRACE, Wrapper::PATTERN, 0),
             _ => return None,
-        };
-        let (open, close) = match node.kind() {
-            NODE_ATTR_SET | NODE_PATTERN => (TOKEN_L_BRACE, TOKEN_R_BRACE),
-            NODE_LET_IN => (TOKEN_LET, TOKEN_IN),
-            _ => (TOKEN_L_BRACK, TOKEN_R_BRACK),
         };
         let children: Vec<SyntaxElement> = node.children_with_tokens().collect();
         let open = children.iter().position(|c| c.kind() == open)?;
@@ -280,6 +276,17 @@ impl Site {
 }
 
 impl Wrapper {
+    const SET: Wrapper = Wrapper::new(
+        "{",
+        "}",
+        SyntaxKind::NODE_ATTR_SET,
+        SyntaxKind::TOKEN_R_BRACE,
+    );
+    const LET: Wrapper = Wrapper::new("let", "in _", SyntaxKind::NODE_LET_IN, SyntaxKind::TOKEN_IN);
+    const LIST: Wrapper = Wrapper::new("[", "]", SyntaxKind::NODE_LIST, SyntaxKind::TOKEN_R_BRACK);
+    const PATTERN: Wrapper =
+        Wrapper::new("", ": _", SyntaxKind::NODE_LAMBDA, SyntaxKind::TOKEN_COLON);
+
     const fn new(
         open: &'static str,
         close: &'static str,
