@@ -7,8 +7,9 @@ kubelet, tmpfiles settings, kubeconfigs, planted pitfalls), opens it, then sends
 edits one at a time and measures the time from sending each to receiving the
 publishDiagnostics for its version. Edits inside a unit, inside a top-level `let` binding,
 between two elements of a long list and in the module's function pattern: the server
-parses again only the bindings, the elements or the pattern around each. At the end of
-the file, outside all of them: a full parse. And a syntax
+parses again only the bindings, the elements or the pattern around each; at the end of
+the file, the blank space there. Before the module's `in`, outside all of them: a full
+parse. And a syntax
 error made (removing a `;`: the error runs on past the `let`, a full parse) and mended
 (putting it back: reparsed from the last tree without errors). Prints median and p90 in
 milliseconds for each.
@@ -175,8 +176,10 @@ def main() -> int:
             # Before a comment between two elements of the module's `mkMerge` list.
             ("between list elements", typing(starting("    # --- worker"), lambda line: 0, " ")),
             ("in the function's pattern", typing([0], lambda line: 1, " ")),
-            # After the module's closing brace, outside any set, `let`, list or pattern.
-            ("at the end of the file (full parse)", typing([len(lines) - 2], len, " ")),
+            # On the line after the module's closing brace: the blank space there.
+            ("at the end of the file", typing([len(lines) - 1], lambda line: 0, " ")),
+            # Against the module's `in`, outside any set, `let`, list or pattern.
+            ("before the module's `in` (full parse)", typing(starting("in"), lambda line: 0, " ")),
         ]:
             results.append((label, send(edits, version, lambda n: True)))
             version += args.changes

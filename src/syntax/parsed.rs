@@ -1,7 +1,8 @@
 //! A parsed file, and reparsing after an edit: the language server keeps a document's last
 //! tree without syntax errors and, when an edit falls inside an attribute set, a `let`, a
 //! list or a function's pattern, parses again only the bindings or elements it touches, or
-//! the pattern (as rust-analyzer reparses blocks). The result is the tree, and the errors,
+//! the pattern, or the comments around the file's expression (as rust-analyzer reparses
+//! blocks). The result is the tree, and the errors,
 //! that a full parse would build.
 
 use std::ops::Range;
@@ -154,7 +155,8 @@ impl Site {
     /// edit touches, with the comments and whitespace between them (from the end of the
     /// binding before to the start of the binding after); the elements of a list that it
     /// touches and one more on each side (an element before could go on into new text,
-    /// `a.b` `or c`, one after could be taken in); or a function's pattern.
+    /// `a.b` `or c`, one after could be taken in); a function's pattern; or the comments
+    /// and blank space before or after a file's expression.
     fn around(node: SyntaxNode, edit: TextRange) -> Option<Site> {
         use SyntaxKind::*;
         let (open, close, wrapper, margin) = match node.kind() {
@@ -162,6 +164,7 @@ impl Site {
             NODE_LET_IN => (TOKEN_LET, TOKEN_IN, Wrapper::LET, 0),
             NODE_LIST => (TOKEN_L_BRACK, TOKEN_R_BRACK, Wrapper::LIST, 1),
             NODE_PATTERN => (TOKEN_L_BRACE, TOKEN_R_BRACE, Wrapper::PATTERN, 0),
+            NODE_ROOT => return Site::around_the_expression(node, edit),
             _ => return None,
         };
         let children: Vec<SyntaxElement> = node.children_with_tokens().collect();
@@ -208,6 +211,35 @@ impl Site {
         })
     }
 
+    /// The comments and blank space before or after a file's expression, for an edit among
+    /// them that leaves whitespace next to the expression.
+    fn around_the_expression(root: SyntaxNode, edit: TextRange) -> Option<Site> {
+        let children: Vec<SyntaxElement> = root.children_with_tokens().collect();
+        let expression = children.iter().position(|c| c.as_node().is_some())?;
+        let at = children[expression].text_range();
+        let space = |i: Option<usize>| {
+            i.and_then(|i| children.get(i))
+                .is_some_and(|c| c.kind() == SyntaxKind::TOKEN_WHITESPACE)
+        };
+        let (run, wrapper) = if edit.end() < at.start() && space(expression.checked_sub(1)) {
+            (0..expression, Wrapper::BEFORE)
+        } else if at.end() < edit.start() && space(Some(expression + 1)) {
+            (expression + 1..children.len(), Wrapper::AFTER)
+        } else {
+            return None;
+        };
+        Some(Site {
+            range: TextRange::new(
+                children[run.start].text_range().start(),
+                children[run.end - 1].text_range().end(),
+            ),
+            close: run.end,
+            children: run,
+            parent: root,
+            wrapper,
+        })
+    }
+
     /// Extends the run to the parent's closing token.
     fn extend_to_close(&mut self) {
         let close = self.parent.children_with_tokens().nth(self.close);
@@ -242,22 +274,30 @@ impl Site {
         if parse.errors().iter().any(runs_on) {
             return None;
         }
-        let top = parse
-            .syntax()
-            .first_child()
-            .filter(|n| n.kind() == w.kind)?;
+        let top = match w.kind {
+            SyntaxKind::NODE_ROOT => Some(parse.syntax()),
+            _ => parse.syntax().first_child(),
+        }
+        .filter(|n| n.kind() == w.kind)?;
         let run = TextRange::at(TextSize::of(open), TextSize::of(text));
-        let closes = top
-            .children_with_tokens()
-            .any(|c| c.kind() == w.close_token && c.text_range().start() == run.end());
+        let closes = w.close.is_empty()
+            || top
+                .children_with_tokens()
+                .any(|c| c.kind() == w.close_token && c.text_range().start() == run.end());
         let inner: Vec<SyntaxElement> = top
             .children_with_tokens()
             .filter(|c| run.contains_range(c.text_range()))
             .collect();
         let covered: TextSize = inner.iter().map(|c| c.text_range().len()).sum();
-        // A pattern's text must still parse as a pattern, not a set before the `:`.
-        let shaped = w.kind != SyntaxKind::NODE_LAMBDA
-            || matches!(&inner[..], [c] if c.kind() == SyntaxKind::NODE_PATTERN);
+        // A pattern's text must still parse as a pattern, not a set before the `:`; the
+        // text around a file's expression, as comments and blank space.
+        let shaped = match w.kind {
+            SyntaxKind::NODE_LAMBDA => {
+                matches!(&inner[..], [c] if c.kind() == SyntaxKind::NODE_PATTERN)
+            }
+            SyntaxKind::NODE_ROOT => inner.iter().all(|c| c.kind().is_trivia()),
+            _ => true,
+        };
         if !closes || !shaped || covered != run.len() || !balanced(&inner) {
             return None;
         }
@@ -284,6 +324,9 @@ impl Wrapper {
     );
     const LET: Wrapper = Wrapper::new("let", "in _", SyntaxKind::NODE_LET_IN, SyntaxKind::TOKEN_IN);
     const LIST: Wrapper = Wrapper::new("[", "]", SyntaxKind::NODE_LIST, SyntaxKind::TOKEN_R_BRACK);
+    /// Before or after a file's expression, which `_` stands for.
+    const BEFORE: Wrapper = Wrapper::new("", "_", SyntaxKind::NODE_ROOT, SyntaxKind::NODE_IDENT);
+    const AFTER: Wrapper = Wrapper::new("_", "", SyntaxKind::NODE_ROOT, SyntaxKind::NODE_IDENT);
     const PATTERN: Wrapper =
         Wrapper::new("", ": _", SyntaxKind::NODE_LAMBDA, SyntaxKind::TOKEN_COLON);
 
@@ -538,6 +581,24 @@ mod tests {
         assert!(!reparsed(two..two, "= ").is_empty());
         // Left open, a set runs on past `in` and `}`: parsed in full.
         assert!(!check(text, two..two, "{ "));
+    }
+
+    #[test]
+    fn edits_in_comments_before_or_after_the_expression_reparse_only_those() {
+        let text = "# cp1: the control plane\n\n{ a = 1; }\n# end\n";
+        let c = text.find("control").unwrap();
+        assert_eq!(site(text, c), "# cp1: the control plane\n\n");
+        assert!(check(text, c..c + 7, "only"));
+        assert!(check(text, c + 7..c + 7, "\n# more"));
+        let end = text.find("end").unwrap();
+        assert_eq!(site(text, end), "\n# end\n");
+        assert!(check(text, end..end + 3, "fin"));
+        assert!(check(text, text.len()..text.len(), "\n"));
+        // Not a comment, or no longer apart from the expression: parsed in full.
+        assert!(!check(text, end - 2..end - 2, "x"));
+        assert!(!check(text, 0..0, "{"));
+        let gap = text.find("\n\n{").unwrap();
+        assert!(!check(text, gap + 1..gap + 2, ""));
     }
 
     #[test]
