@@ -8,11 +8,12 @@ edits one at a time and measures the time from sending each to receiving the
 publishDiagnostics for its version. Edits inside a unit, inside a top-level `let` binding,
 between two elements of a long list and in the module's function pattern: the server
 parses again only the bindings, the elements or the pattern around each; at the end of
-the file, the blank space there. Before the module's `in`, outside all of them: a full
-parse. And a syntax
-error made (removing a `;`: the error runs on past the `let`, a full parse) and mended
-(putting it back: reparsed from the last tree without errors). Prints median and p90 in
-milliseconds for each.
+the file, the blank space there. Before the module's `in`, outside all of them: the file
+is parsed around its large sets and lists, which are kept; so it is for changes at both
+ends of the file at once (as a formatter may make them), sent with ranges or as a whole
+text. Every line indented: a full parse. And syntax errors made (removing a
+`;`, opening a comment) and mended (reparsed from the last tree without errors). Prints
+median and p90 in milliseconds for each.
 
     python3 scripts/lsp-bench.py [--lines 5000] [--changes 30] [--debounce-ms N]
 
@@ -131,16 +132,21 @@ def main() -> int:
         findings = len(msg["params"]["diagnostics"])
 
         def send(edits, start_version, keeps_findings):
-            """Sends `edits(n)`, (line, start column, end column, text), one at a time."""
+            """Sends `edits(n)`, a list of (line, start column, end column, text) for one
+            didChange, or a whole new text, one at a time."""
+            def change(edit):
+                if isinstance(edit, str):
+                    return {"text": edit}
+                line, start, end, text = edit
+                return {"range": {"start": {"line": line, "character": start}, "end": {"line": line, "character": end}},
+                        "text": text}
             latencies = []
             for n in range(args.changes):
                 version = start_version + n
-                line, start, end, text = edits(n)
-                change = {"range": {"start": {"line": line, "character": start}, "end": {"line": line, "character": end}},
-                          "text": text}
+                changes = [change(edit) for edit in edits(n)]
                 t0 = time.perf_counter()
                 server.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
-                             "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})
+                             "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}})
                 at, msg = server.wait(published(version))
                 latencies.append((at - t0) * 1000)
                 if keeps_findings(n):
@@ -152,7 +158,7 @@ def main() -> int:
             def edit(n):
                 line = targets[(n // 2 * 7) % len(targets)]
                 col = column(lines[line])
-                return (line, col, col, typed) if n % 2 == 0 else (line, col, col + len(typed), "")
+                return [(line, col, col, typed) if n % 2 == 0 else (line, col, col + len(typed), "")]
             return edit
 
         def breaking(targets):
@@ -160,7 +166,30 @@ def main() -> int:
             def edit(n):
                 line = targets[(n // 2 * 7) % len(targets)]
                 col = len(lines[line]) - 1
-                return (line, col, col + 1, "") if n % 2 == 0 else (line, col, col, ";")
+                return [(line, col, col + 1, "") if n % 2 == 0 else (line, col, col, ";")]
+            return edit
+
+        def both_ends(n):
+            """Indents the first line and adds a space on the last one, then removes both."""
+            last = len(lines) - 1
+            if n % 2 == 0:
+                return [(0, 0, 0, " "), (last, 0, 0, " ")]
+            return [(0, 0, 1, ""), (last, 0, 1, "")]
+
+        def whole_text(n):
+            """The same as `both_ends`, sent as whole texts (no ranges)."""
+            return [" " + text[:-1] + " \n" if n % 2 == 0 else text]
+
+        def indenting(n):
+            """Every line indented, as a whole text, then the text as it was."""
+            return ["\n".join(" " + line for line in lines) if n % 2 == 0 else text]
+
+        def commenting(targets):
+            """Opens a comment at the start of a target line (it runs to the end of the
+            file), then removes it."""
+            def edit(n):
+                line = targets[(n // 2 * 7) % len(targets)]
+                return [(line, 0, 0, "/*") if n % 2 == 0 else (line, 0, 2, "")]
             return edit
 
         def starting(prefix):
@@ -178,21 +207,30 @@ def main() -> int:
             ("in the function's pattern", typing([0], lambda line: 1, " ")),
             # On the line after the module's closing brace: the blank space there.
             ("at the end of the file", typing([len(lines) - 1], lambda line: 0, " ")),
-            # Against the module's `in`, outside any set, `let`, list or pattern.
-            ("before the module's `in` (full parse)", typing(starting("in"), lambda line: 0, " ")),
+            # Against the module's `in`, outside any set, `let`, list or pattern: the
+            # module's body and the large sets and lists of its `let` are kept.
+            ("before the module's `in` (parsed around its sets and lists)", typing(starting("in"), lambda line: 0, " ")),
+            # Two changes at once, at the first and the last line: the text differs from
+            # end to end.
+            ("at both ends at once (parsed around its sets and lists)", both_ends),
+            # The same as whole texts: the server compares their lines.
+            ("at both ends, as a whole text (parsed around its sets and lists)", whole_text),
+            # Nothing is left as it was: a full parse.
+            ("every line indented, as a whole text (full parse)", indenting),
         ]:
             results.append((label, send(edits, version, lambda n: True)))
             version += args.changes
-        # Removing the `;` that ends a line, then putting it back. The broken text has a
-        # syntax error, so other findings. The mending edit is reparsed from the last tree
-        # without errors.
-        for label, targets in [
+        # Breaking the text, then mending it. The broken text has a syntax error, so
+        # other findings. The mending edit is reparsed from the last tree without errors.
+        for label, edits in [
             # The error ends inside the unit's `serviceConfig`: reparsed with it.
-            ("a syntax error in a unit", starting('          Restart = "always";')),
-            # The error runs on past the `let`: a full parse.
-            ("a syntax error in a let binding (full parse)", starting('  pki = "')),
+            ("a syntax error in a unit", breaking(starting('          Restart = "always";'))),
+            # The error runs on past the `let`: parsed around the sets and lists.
+            ("a syntax error in a let binding", breaking(starting('  pki = "'))),
+            # A comment left open before `in` runs to the end of the file: a full parse.
+            ("a comment left open (full parse)", commenting(starting("in"))),
         ]:
-            latencies = send(breaking(targets), version, lambda n: n % 2 == 1)
+            latencies = send(edits, version, lambda n: n % 2 == 1)
             results += [(f"{label}, made", latencies[0::2]), (f"{label}, mended", latencies[1::2])]
             version += args.changes
         code = server.stop()

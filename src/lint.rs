@@ -186,10 +186,25 @@ pub fn lint_file(text: &str, linter: &Linter) -> LintOutput {
 /// [`lint_file`] on a text already parsed (the language server keeps a document's tree
 /// between edits). `parsed` must be `text`'s.
 pub fn lint_parsed(text: &str, parsed: &Parsed, linter: &Linter) -> LintOutput {
+    let (mut out, model) = lint_parsed_keeping_model(text, parsed, linter);
+    let clock = Instant::now();
+    drop(model);
+    out.timings.checks += clock.elapsed();
+    out
+}
+
+/// [`lint_parsed`], also returning the model the rules read. Freeing the model of a large
+/// file takes milliseconds: the language server does it after publishing diagnostics.
+pub fn lint_parsed_keeping_model(
+    text: &str,
+    parsed: &Parsed,
+    linter: &Linter,
+) -> (LintOutput, Option<Model>) {
     let mut out = LintOutput::default();
     let root = parsed.syntax();
     let mut findings = vec![];
     let mut rejected = vec![];
+    let mut kept = None;
     let started = Instant::now();
     rayon::in_place_scope(|scope| {
         // The strict syntax checks read only the green tree: they run on another thread
@@ -214,6 +229,7 @@ pub fn lint_parsed(text: &str, parsed: &Parsed, linter: &Linter) -> LintOutput {
                         out.diagnostics.push(*d);
                     }
                 }
+                kept = Some(model);
             }
             Err(d) => out.diagnostics.push(*d),
         }
@@ -232,7 +248,7 @@ pub fn lint_parsed(text: &str, parsed: &Parsed, linter: &Linter) -> LintOutput {
         .sort_by_key(|d| (d.range.start(), d.range.end()));
     // Everything after the model: the rules, the strict checks and the rest.
     out.timings.checks = started.elapsed() - out.timings.model;
-    out
+    (out, kept)
 }
 
 /// Drops findings inside a binding that holds a syntax error: what the parser recovered

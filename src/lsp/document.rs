@@ -1,6 +1,8 @@
 //! An open document: its text, version, syntax tree, and conversions between byte offsets
 //! (used inside) and LSP positions in the negotiated encoding (UTF-8 or UTF-16 code units).
 
+use std::ops::Range as Span;
+
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
 use rnix::{TextRange, TextSize};
 
@@ -22,6 +24,9 @@ pub struct Document {
     /// The last tree without syntax errors, and its text: the next text is reparsed from
     /// it where it differs (a tree with errors cannot tell where they end).
     clean: Option<(Parsed, String)>,
+    /// The changes made since `clean`'s text: the range of the text each was made on, and
+    /// the length of what replaced it.
+    changes: Vec<(usize, usize, usize)>,
     /// Trees that edits made stale, freed after the next diagnostics are out (freeing a
     /// large tree takes as long as a tenth of parsing it).
     retired: Vec<Parsed>,
@@ -35,6 +40,7 @@ impl Document {
             line_starts: vec![],
             parsed: None,
             clean: None,
+            changes: vec![],
             retired: vec![],
         };
         d.index();
@@ -87,10 +93,21 @@ impl Document {
         enc: Encoding,
     ) {
         for c in changes {
-            match c.range {
+            let (start, end) = match c.range {
                 Some(r) => {
                     let start = self.offset(r.start, enc);
-                    let end = self.offset(r.end, enc).max(start);
+                    (start, self.offset(r.end, enc).max(start))
+                }
+                None => (0, self.text.len()),
+            };
+            if self.clean.is_some() {
+                match c.range {
+                    Some(_) => self.changes.push((start, end, c.text.len())),
+                    None => self.changes.extend(line_changes(&self.text, &c.text)),
+                }
+            }
+            match c.range {
+                Some(_) => {
                     self.text.replace_range(start..end, &c.text);
                     self.reindex(start, end, c.text.len());
                 }
@@ -110,7 +127,8 @@ impl Document {
     }
 
     /// The text's tree: reparsed from the last tree without errors where the text differs
-    /// from its text, else parsed in full (a `too-deep` text is refused).
+    /// from its text (or around the changes since, when they are far apart), else parsed
+    /// in full (a `too-deep` text is refused).
     pub fn parsed(&mut self) -> Result<Parsed, Box<Diagnostic>> {
         if let Some(parsed) = &self.parsed {
             return Ok(parsed.clone());
@@ -121,7 +139,12 @@ impl Document {
                 return Some(tree.clone());
             }
             let (edit, insert) = difference(text, &self.text);
-            tree.reparse(edit, insert, &self.text)
+            tree.reparse(edit, insert, &self.text).or_else(|| {
+                let apart = regions(&self.changes);
+                (apart.len() > 1)
+                    .then(|| tree.reparse_around(&apart, &self.text))
+                    .flatten()
+            })
         });
         let parsed = match reparsed {
             Some(parsed) => parsed,
@@ -131,6 +154,7 @@ impl Document {
             let clean = (parsed.clone(), self.text.clone());
             self.retired
                 .extend(self.clean.replace(clean).map(|(tree, _)| tree));
+            self.changes.clear();
         }
         self.parsed = Some(parsed.clone());
         Ok(parsed)
@@ -208,6 +232,69 @@ impl Document {
     }
 }
 
+/// The ranges of the first text that `changes` (each the range of the text it was made on
+/// and the length of what replaced it) replaced, in order and apart from each other, with
+/// the length of what stands in their place in the last text.
+fn regions(changes: &[(usize, usize, usize)]) -> Vec<(TextRange, usize)> {
+    // Each region's range in the first text and in the text so far.
+    let mut regions: Vec<(Span<usize>, Span<usize>)> = vec![];
+    for &(start, end, inserted) in changes {
+        // The regions the change touches.
+        let first = regions.partition_point(|(_, now)| now.end < start);
+        let last = regions.partition_point(|(_, now)| now.start <= end);
+        // An offset between regions, in the first text.
+        let first_text = |at: usize, before: &[(Span<usize>, Span<usize>)]| {
+            before
+                .last()
+                .map_or(at, |(was, now)| at - now.end + was.end)
+        };
+        let (now_start, was_start) = match regions[first..last].first() {
+            Some((was, now)) if now.start <= start => (now.start, was.start),
+            _ => (start, first_text(start, &regions[..first])),
+        };
+        let (now_end, was_end) = match regions[first..last].last() {
+            Some((was, now)) if now.end >= end => (now.end, was.end),
+            _ => (end, first_text(end, &regions[..last])),
+        };
+        let now_end = now_end + inserted - (end - start);
+        regions.splice(first..last, [(was_start..was_end, now_start..now_end)]);
+        for (_, now) in &mut regions[first + 1..] {
+            *now = now.start + inserted - (end - start)..now.end + inserted - (end - start);
+        }
+    }
+    let size = |at: usize| TextSize::from(at as u32);
+    regions
+        .into_iter()
+        .map(|(was, now)| (TextRange::new(size(was.start), size(was.end)), now.len()))
+        .collect()
+}
+
+/// A whole new text (from a client that sends no ranges) as the changes, line by line, that
+/// turn `old` into it, in order: so that what they leave alone is not parsed again.
+fn line_changes(old: &str, new: &str) -> Vec<(usize, usize, usize)> {
+    let diff = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(2))
+        .diff_lines(old, new);
+    let starts = |lines: &[&str]| -> Vec<usize> {
+        let ends = lines.iter().scan(0, |at, line| {
+            *at += line.len();
+            Some(*at)
+        });
+        std::iter::once(0).chain(ends).collect()
+    };
+    let (was, now) = (starts(diff.old_slices()), starts(diff.new_slices()));
+    diff.ops()
+        .iter()
+        .filter(|op| op.tag() != similar::DiffTag::Equal)
+        .map(|op| {
+            let (o, n) = (op.old_range(), op.new_range());
+            // The changes before it are made: it starts where it does in the new text.
+            let start = now[n.start];
+            (start, start + was[o.end] - was[o.start], now[n.end] - start)
+        })
+        .collect()
+}
+
 /// The range of `old` that differs from `new`, and the text of `new` in its place.
 fn difference<'a>(old: &str, new: &'a str) -> (TextRange, &'a str) {
     let common = |a: &mut dyn Iterator<Item = (u8, u8)>| a.take_while(|(x, y)| x == y).count();
@@ -279,6 +366,107 @@ mod tests {
         assert_eq!(difference("aaa", "aaaa"), (range(3, 3), "a"));
         assert_eq!(difference("abc", "ac"), (range(1, 2), ""));
         assert_eq!(difference("ab", "ab"), (range(2, 2), ""));
+    }
+
+    #[test]
+    fn regions_hold_every_change_and_the_text_between_them_is_the_first_texts() {
+        // Each byte of the first text is a distinct number; inserted ones are new numbers.
+        let mut seed = 7u64;
+        let mut random = |below: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (seed >> 33) as usize % below
+        };
+        let first: Vec<u32> = (0..40).collect();
+        let mut fresh = 1000..;
+        for _ in 0..2000 {
+            let mut text = first.clone();
+            let mut changes = vec![];
+            for _ in 0..1 + random(6) {
+                let start = random(text.len() + 1);
+                let end = (start + random(4)).min(text.len());
+                let inserted = random(4);
+                text.splice(start..end, fresh.by_ref().take(inserted));
+                changes.push((start, end, inserted));
+            }
+            let regions = regions(&changes);
+            assert!(regions.windows(2).all(|w| w[0].0.end() < w[1].0.start()));
+            let (mut was, mut now) = (0, 0);
+            for (range, len) in &regions {
+                let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+                assert_eq!(
+                    first[was..start],
+                    text[now..now + start - was],
+                    "{changes:?}"
+                );
+                (was, now) = (end, now + start - was + len);
+            }
+            assert_eq!(first[was..], text[now..], "{changes:?}");
+        }
+    }
+
+    #[test]
+    fn changes_far_apart_are_parsed_around_the_sets_between_them() {
+        let body: String = (0..30)
+            .map(|i| format!("  a{i} = {{ b = \"{i}\"; }};\n"))
+            .collect();
+        let mut doc = Document::new(format!("{{\n  n = {{\n{body}  }};\n}}\n"), 1);
+        doc.parsed().unwrap();
+        let last = doc.line_starts.len() as u32 - 1;
+        let change = |line, start, end, text: &str| TextDocumentContentChangeEvent {
+            range: Some(Range {
+                start: pos(line, start),
+                end: pos(line, end),
+            }),
+            range_length: None,
+            text: text.to_string(),
+        };
+        doc.apply(
+            vec![change(0, 0, 0, "rec "), change(last, 0, 0, "# end\n")],
+            2,
+            Encoding::Utf8,
+        );
+        let (edit, insert) = difference(&doc.clean.as_ref().unwrap().1, &doc.text);
+        let tree = &doc.clean.as_ref().unwrap().0;
+        // Too far apart for one reparse; around the set between them, as a full parse.
+        assert!(tree.reparse(edit, insert, &doc.text).is_none());
+        let around = tree
+            .reparse_around(&regions(&doc.changes), &doc.text)
+            .unwrap();
+        assert!(around.green == Parsed::new(&doc.text).unwrap().green);
+        assert!(doc.parsed().unwrap().green == around.green);
+        assert!(doc.changes.is_empty());
+        // The same from a client that sends the whole text: its lines are compared.
+        let whole = doc.text.replacen("rec ", "", 1).replace("# end\n", "");
+        let change = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: whole.clone(),
+        };
+        doc.apply(vec![change], 3, Encoding::Utf8);
+        assert_eq!(regions(&doc.changes).len(), 2);
+        let tree = &doc.clean.as_ref().unwrap().0;
+        let around = tree.reparse_around(&regions(&doc.changes), &whole).unwrap();
+        assert!(around.green == Parsed::new(&whole).unwrap().green);
+    }
+
+    #[test]
+    fn a_whole_text_is_the_changes_of_its_lines() {
+        let old = "a\nb\nc\nd\n";
+        for new in [
+            "a\nB\nc\nd\n",
+            "x\na\nb\nc\nd\ny",
+            "a\nd\n",
+            "",
+            "a\nb\nc\nd\n",
+        ] {
+            let mut text = old.to_string();
+            for (start, end, inserted) in line_changes(old, new) {
+                // Each change's text is the new text's at its start.
+                text.replace_range(start..end, &new[start..start + inserted]);
+            }
+            assert_eq!(text, new);
+        }
+        assert_eq!(line_changes(old, "a\nB\nc\nd\n"), [(2, 4, 2)]);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The language server: the same linting as the CLI ([`lint_parsed`]) on open documents,
+//! The language server: the same linting as the CLI ([`lint_parsed_keeping_model`]) on open documents,
 //! with code actions for fixes and suppressions. It talks over an
 //! [`lsp_server::Connection`]; the binary provides the transport and the configuration
 //! ([`Workspace`]).
@@ -22,7 +22,7 @@ use serde::Deserialize;
 pub use document::{Document, Encoding};
 
 use crate::diagnostic::{Diagnostic as LintDiagnostic, Severity};
-use crate::lint::{Linter, Selection, lint_parsed};
+use crate::lint::{Linter, Selection, lint_parsed_keeping_model};
 
 /// Where the server gets the linter for a document: its nearest configuration.
 pub trait Workspace {
@@ -345,13 +345,17 @@ impl Server<'_> {
             return;
         };
         let path = uri.to_file_path().ok();
-        let diagnostics = match self.workspace.linter_for(path.as_deref()) {
+        // The model is freed after the diagnostics are published.
+        let (diagnostics, _model) = match self.workspace.linter_for(path.as_deref()) {
             Ok(Some(linter)) => match doc.parsed() {
-                Ok(parsed) => lint_parsed(&doc.text, &parsed, &linter).diagnostics,
-                Err(too_deep) => vec![*too_deep],
+                Ok(parsed) => {
+                    let (out, model) = lint_parsed_keeping_model(&doc.text, &parsed, &linter);
+                    (out.diagnostics, model)
+                }
+                Err(too_deep) => (vec![*too_deep], None),
             },
-            Ok(None) => vec![],
-            Err(e) => vec![config_error(e)],
+            Ok(None) => (vec![], None),
+            Err(e) => (vec![config_error(e)], None),
         };
         let doc = &self.docs[uri];
         let version = doc.version;

@@ -5,6 +5,7 @@ use rowan::{GreenNodeData, GreenTokenData, Language};
 
 use crate::diagnostic::{Diagnostic, builtin};
 
+mod hollow;
 mod parsed;
 mod strict;
 pub use parsed::Parsed;

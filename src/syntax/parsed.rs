@@ -13,7 +13,7 @@ use rowan::{GreenNode, GreenToken};
 use crate::diagnostic::Diagnostic;
 
 /// rnix stops parsing at this many nested expressions (its `parse_expr` limit).
-const RNIX_DEPTH_LIMIT: usize = 512;
+pub(super) const RNIX_DEPTH_LIMIT: usize = 512;
 
 /// A syntax tree and the errors rnix reported while building it.
 #[derive(Clone)]
@@ -30,10 +30,7 @@ impl Parsed {
         if let Some(refusal) = super::too_deep(text) {
             return Err(Box::new(refusal));
         }
-        let parse = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rnix::Root::parse(&format!("   {rest}")),
-            None => rnix::Root::parse(text),
-        };
+        let parse = parse(text);
         Ok(Parsed {
             green: parse.syntax().green().to_owned(),
             errors: parse.errors().to_vec(),
@@ -52,10 +49,11 @@ impl Parsed {
     /// `new_text`: the innermost [`Site`] around the edit is parsed again, on its own, and
     /// put in place of the old one. New syntax errors are kept when the parse of their
     /// set, `let`, list or pattern ends at its own closing token, as it does in the file.
-    /// `None` when that cannot be done exactly as a full parse would (the old tree has
-    /// errors, an error runs on past the closing token, the edit touches a site's
-    /// brackets or keywords, the site could now nest too deep, the new text is
-    /// `too-deep`): parse fully then.
+    /// When no site can be (the edit touches a site's brackets or keywords, an error runs
+    /// on past the closing token, the site could now nest too deep), the file is parsed
+    /// around the large sets and lists the edit leaves whole ([`super::hollow`]). `None`
+    /// when neither gives exactly what a full parse would, or the old tree has errors, or
+    /// the new text is `too-deep`: parse fully then.
     pub fn reparse(&self, edit: TextRange, insert: &str, new_text: &str) -> Option<Parsed> {
         if !self.errors.is_empty() {
             return None;
@@ -64,6 +62,34 @@ impl Parsed {
         if !root.text_range().contains_range(edit) || super::too_deep(new_text).is_some() {
             return None;
         }
+        self.reparse_site(&root, edit, insert, new_text)
+            .or_else(|| super::hollow::reparse_around(&root, &[(edit, insert.len())], new_text))
+    }
+
+    /// The tree after several edits far apart (ranges of the old text, in order, apart from
+    /// each other, and the lengths of what replaced them), giving `new_text`: parsed around
+    /// the large sets and lists they leave whole ([`super::hollow`]). `None` as for
+    /// [`Self::reparse`].
+    pub fn reparse_around(&self, edits: &[(TextRange, usize)], new_text: &str) -> Option<Parsed> {
+        if !self.errors.is_empty() || super::too_deep(new_text).is_some() {
+            return None;
+        }
+        let root = self.syntax();
+        let end = root.text_range().end();
+        if edits.last().is_some_and(|(e, _)| e.end() > end) {
+            return None;
+        }
+        super::hollow::reparse_around(&root, edits, new_text)
+    }
+
+    /// [`Self::reparse`] at the innermost [`Site`] around the edit.
+    fn reparse_site(
+        &self,
+        root: &SyntaxNode,
+        edit: TextRange,
+        insert: &str,
+        new_text: &str,
+    ) -> Option<Parsed> {
         let mut site = match root.covering_element(edit) {
             NodeOrToken::Node(n) => n,
             NodeOrToken::Token(t) => t.parent()?,
@@ -114,6 +140,14 @@ impl Parsed {
             errors: errors.collect::<Option<_>>()?,
             green: site.parent.replace_with(parent),
         })
+    }
+}
+
+/// rnix's parse of a file's text, with a byte order mark read as three spaces.
+pub(super) fn parse(text: &str) -> rnix::Parse<rnix::Root> {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rnix::Root::parse(&format!("   {rest}")),
+        None => rnix::Root::parse(text),
     }
 }
 
@@ -378,7 +412,10 @@ fn balanced(run: &[SyntaxElement]) -> bool {
 
 /// `error` with its range mapped by `to`; `None` when `to` maps it nowhere, or for an
 /// error without a range.
-fn moved(error: &ParseError, to: impl Fn(TextRange) -> Option<TextRange>) -> Option<ParseError> {
+pub(super) fn moved(
+    error: &ParseError,
+    to: impl Fn(TextRange) -> Option<TextRange>,
+) -> Option<ParseError> {
     use rnix::ParseError as E;
     Some(match error {
         E::Unexpected(r) => E::Unexpected(to(*r)?),
