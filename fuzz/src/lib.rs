@@ -108,13 +108,20 @@ fn edit_and_resync(data: &[u8]) {
         let start = reference_offset(&reference, edit.start, session.utf16);
         let end = reference_offset(&reference, edit.end, session.utf16).max(start);
         reference.replace_range(start..end, &edit.text);
-        let change = TextDocumentContentChangeEvent {
-            range: Some(Range {
-                start: edit.start,
-                end: edit.end,
-            }),
-            range_length: None,
-            text: edit.text,
+        let change = match edit.whole {
+            true => TextDocumentContentChangeEvent {
+                range: None,
+                range_length: None,
+                text: reference.clone(),
+            },
+            false => TextDocumentContentChangeEvent {
+                range: Some(Range {
+                    start: edit.start,
+                    end: edit.end,
+                }),
+                range_length: None,
+                text: edit.text,
+            },
         };
         doc.apply(vec![change], version as i32 + 2, enc);
         assert_eq!(doc.text, reference);
@@ -163,6 +170,8 @@ struct Edit {
     #[arbitrary(with = position)]
     end: Position,
     text: String,
+    /// Sent as the whole new text, without a range, as some clients do.
+    whole: bool,
 }
 
 /// Positions mostly near the text, sometimes past a line's end or the last line.

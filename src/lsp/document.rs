@@ -272,9 +272,15 @@ fn regions(changes: &[(usize, usize, usize)]) -> Vec<(TextRange, usize)> {
 /// A whole new text (from a client that sends no ranges) as the changes, line by line, that
 /// turn `old` into it, in order: so that what they leave alone is not parsed again.
 fn line_changes(old: &str, new: &str) -> Vec<(usize, usize, usize)> {
-    let diff = similar::TextDiff::configure()
-        .timeout(std::time::Duration::from_millis(2))
-        .diff_lines(old, new);
+    let lines = |text| -> Vec<&str> { str::split_inclusive(text, '\n').collect() };
+    let (old, new) = (lines(old), lines(new));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1);
+    let ops = similar::capture_diff_slices_deadline(
+        similar::Algorithm::Myers,
+        &old,
+        &new,
+        Some(deadline),
+    );
     let starts = |lines: &[&str]| -> Vec<usize> {
         let ends = lines.iter().scan(0, |at, line| {
             *at += line.len();
@@ -282,9 +288,8 @@ fn line_changes(old: &str, new: &str) -> Vec<(usize, usize, usize)> {
         });
         std::iter::once(0).chain(ends).collect()
     };
-    let (was, now) = (starts(diff.old_slices()), starts(diff.new_slices()));
-    diff.ops()
-        .iter()
+    let (was, now) = (starts(&old), starts(&new));
+    ops.iter()
         .filter(|op| op.tag() != similar::DiffTag::Equal)
         .map(|op| {
             let (o, n) = (op.old_range(), op.new_range());

@@ -1,5 +1,5 @@
-//! The language server: the same linting as the CLI ([`lint_parsed_keeping_model`]) on open documents,
-//! with code actions for fixes and suppressions. It talks over an
+//! The language server: the same linting as the CLI ([`lint_parsed_keeping_model`]) on
+//! open documents, with code actions for fixes and suppressions. It talks over an
 //! [`lsp_server::Connection`]; the binary provides the transport and the configuration
 //! ([`Workspace`]).
 

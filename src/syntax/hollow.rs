@@ -268,14 +268,20 @@ mod tests {
             text += &format!("    \"--node-ip=10.0.0.{i}\"\n");
         }
         text += "  ];\n  pki = \"/var/lib/kubernetes\";\nin {\n";
+        // `@` stands for the unit's number.
+        const UNIT: &str = r#"  systemd.services.k8s-@ = {
+    description = "unit ${toString @}";
+    path = [ pkgs.util-linux ];
+    environment.KUBECONFIG = "${pki}/kubelet-@.conf";
+    serviceConfig = {
+      Restart = "always";
+      RestartSec = "10s";
+      ExecStart = "${pkgs.kubernetes}/bin/kubelet --config=/etc/kubernetes/kubelet.yaml";
+    };
+  };
+"#;
         for i in 0..10 {
-            text += &format!(
-                "  systemd.services.k8s-{i} = {{\n    description = \"unit ${{toString {i}}}\";\n    \
-                 path = [ pkgs.util-linux ];\n    environment.KUBECONFIG = \"${{pki}}/kubelet-{i}.conf\";\n    \
-                 serviceConfig = {{\n      Restart = \"always\";\n      RestartSec = \"10s\";\n      \
-                 ExecStart = \"${{pkgs.kubernetes}}/bin/kubelet --config=/etc/kubernetes/kubelet.yaml\";\n    \
-                 }};\n  }};\n"
-            );
+            text += &UNIT.replace('@', &i.to_string());
         }
         text + "}\n"
     }
