@@ -27,8 +27,8 @@ pub struct Document {
     /// The changes made since `clean`'s text: the range of the text each was made on, and
     /// the length of what replaced it.
     changes: Vec<(usize, usize, usize)>,
-    /// Trees that edits made stale, freed after the next diagnostics are out (freeing a
-    /// large tree takes as long as a tenth of parsing it).
+    /// Trees that edits made stale, freed after the next diagnostics are out, on another
+    /// thread (freeing a large tree takes as long as a tenth of parsing it).
     retired: Vec<Parsed>,
 }
 
@@ -121,9 +121,13 @@ impl Document {
         self.version = version;
     }
 
-    /// Frees the trees that edits made stale.
+    /// Frees the trees that edits made stale, on another thread: the next change need not
+    /// wait for it.
     pub fn drop_retired(&mut self) {
-        self.retired.clear();
+        let retired = std::mem::take(&mut self.retired);
+        if !retired.is_empty() {
+            rayon::spawn(move || drop(retired));
+        }
     }
 
     /// The text's tree: reparsed from the last tree without errors where the text differs
