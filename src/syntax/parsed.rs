@@ -2,8 +2,9 @@
 //! tree without syntax errors and, when an edit falls inside an attribute set, a `let`, a
 //! list or a function's pattern, parses again only the bindings or elements it touches, or
 //! the pattern, or the comments around the file's expression (as rust-analyzer reparses
-//! blocks). The result is the tree, and the errors,
-//! that a full parse would build.
+//! blocks); elsewhere, the file around the large sets and lists the edit leaves whole
+//! ([`super::hollow`]). The result is the tree, and the errors, that a full parse would
+//! build.
 
 use std::ops::Range;
 
@@ -46,12 +47,12 @@ impl Parsed {
     }
 
     /// The tree after replacing `edit` (a range of the old text) with `insert`, giving
-    /// `new_text`: the innermost [`Site`] around the edit is parsed again, on its own, and
+    /// `new_text`: the innermost site around the edit is parsed again, on its own, and
     /// put in place of the old one. New syntax errors are kept when the parse of their
     /// set, `let`, list or pattern ends at its own closing token, as it does in the file.
     /// When no site can be (the edit touches a site's brackets or keywords, an error runs
     /// on past the closing token, the site could now nest too deep), the file is parsed
-    /// around the large sets and lists the edit leaves whole ([`super::hollow`]). `None`
+    /// around the large sets and lists the edit leaves whole (`syntax/hollow.rs`). `None`
     /// when neither gives exactly what a full parse would, or the old tree has errors, or
     /// the new text is `too-deep`: parse fully then.
     pub fn reparse(&self, edit: TextRange, insert: &str, new_text: &str) -> Option<Parsed> {
@@ -68,7 +69,7 @@ impl Parsed {
 
     /// The tree after several edits far apart (ranges of the old text, in order, apart from
     /// each other, and the lengths of what replaced them), giving `new_text`: parsed around
-    /// the large sets and lists they leave whole ([`super::hollow`]). `None` as for
+    /// the large sets and lists they leave whole (`syntax/hollow.rs`). `None` as for
     /// [`Self::reparse`].
     pub fn reparse_around(&self, edits: &[(TextRange, usize)], new_text: &str) -> Option<Parsed> {
         if !self.errors.is_empty() || super::too_deep(new_text).is_some() {
