@@ -130,28 +130,19 @@ impl Document {
         }
     }
 
-    /// The text's tree: reparsed from the last tree without errors where the text differs
-    /// from its text (or around the changes since, when they are far apart), else parsed
-    /// in full (a `too-deep` text is refused).
+    /// The text's tree: made from the last tree without errors and the changes since
+    /// ([`Parsed::edited`]), else parsed in full (a `too-deep` text is refused).
     pub fn parsed(&mut self) -> Result<Parsed, Box<Diagnostic>> {
         if let Some(parsed) = &self.parsed {
             return Ok(parsed.clone());
         }
-        let reparsed = self.clean.as_ref().and_then(|(tree, text)| {
-            if *text == self.text {
-                // An edit undone.
-                return Some(tree.clone());
+        let parsed = match &self.clean {
+            // An edit undone.
+            Some((tree, text)) if *text == self.text => tree.clone(),
+            Some((tree, text)) => {
+                let (edit, insert) = difference(text, &self.text);
+                tree.edited(edit, insert, &regions(&self.changes), &self.text)?
             }
-            let (edit, insert) = difference(text, &self.text);
-            tree.reparse(edit, insert, &self.text).or_else(|| {
-                let apart = regions(&self.changes);
-                (apart.len() > 1)
-                    .then(|| tree.reparse_around(&apart, &self.text))
-                    .flatten()
-            })
-        });
-        let parsed = match reparsed {
-            Some(parsed) => parsed,
             None => Parsed::new(&self.text)?,
         };
         if parsed.errors.is_empty() {
@@ -476,6 +467,34 @@ mod tests {
             assert_eq!(text, new);
         }
         assert_eq!(line_changes(old, "a\nB\nc\nd\n"), [(2, 4, 2)]);
+    }
+
+    #[test]
+    fn a_text_reformatted_keeps_the_nodes_whose_tokens_are_as_they_were() {
+        let text = "{\n  a = { b = [ 1 2 ]; };\n  c = \"d\";\n}\n";
+        let mut doc = Document::new(text.to_string(), 1);
+        let old = doc.parsed().unwrap();
+        // Every line indented, with a space before each `;`, sent as a whole text: no
+        // set or list is left as it was.
+        let new: String = text.lines().map(|l| format!("  {l}\n")).collect();
+        let new = new.replace(';', " ;");
+        let change = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: new.clone(),
+        };
+        doc.apply(vec![change], 2, Encoding::Utf8);
+        let kept = doc.parsed().unwrap();
+        assert!(kept.green == Parsed::new(&new).unwrap().green);
+        // The list's node is the old tree's own: only its tokens' places were taken.
+        let list = |p: &Parsed| {
+            let list = p
+                .syntax()
+                .descendants()
+                .find(|n| n.kind() == rnix::SyntaxKind::NODE_LIST);
+            list.unwrap().green().to_owned()
+        };
+        assert!(std::ptr::eq(&*list(&old), &*list(&kept)));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, builtin};
 
 mod hollow;
 mod parsed;
+mod relex;
 mod strict;
 pub use parsed::Parsed;
 pub use strict::nix_rejects;

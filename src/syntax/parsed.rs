@@ -31,11 +31,16 @@ impl Parsed {
         if let Some(refusal) = super::too_deep(text) {
             return Err(Box::new(refusal));
         }
+        Ok(Self::parse_full(text))
+    }
+
+    /// `text` parsed in full, with no refusal.
+    fn parse_full(text: &str) -> Parsed {
         let parse = parse(text);
-        Ok(Parsed {
+        Parsed {
             green: parse.syntax().green().to_owned(),
             errors: parse.errors().to_vec(),
-        })
+        }
     }
 
     pub fn syntax(&self) -> SyntaxNode {
@@ -44,6 +49,45 @@ impl Parsed {
 
     pub fn root(&self) -> rnix::Root {
         <rnix::Root as rowan::ast::AstNode>::cast(self.syntax()).expect("a parse's root is a Root")
+    }
+
+    /// The tree of `new_text`, this tree's text with changes made: `edit` is the range of
+    /// the old text that differs and `insert` the new text in its place; `apart` gives the
+    /// ranges of the old text that the changes replaced, in order and apart from each
+    /// other, with the length of what replaced each. Built from this tree, when it has no
+    /// errors, where that gives exactly what a full parse gives:
+    /// - the site around the edit parsed again ([`Self::reparse`]);
+    /// - else the file parsed around the large sets and lists that the changes leave
+    ///   whole (`syntax/hollow.rs`);
+    /// - else, when the changes span a quarter of the text or more and the new text's
+    ///   tokens are this tree's, kind for kind but for blank space and comments, this tree
+    ///   with the new tokens in place (`syntax/relex.rs`).
+    ///
+    /// Else the text is parsed in full. A `too-deep` text is refused, as by [`Self::new`].
+    pub fn edited(
+        &self,
+        edit: TextRange,
+        insert: &str,
+        apart: &[(TextRange, usize)],
+        new_text: &str,
+    ) -> Result<Parsed, Box<Diagnostic>> {
+        if let Some(refusal) = super::too_deep(new_text) {
+            return Err(Box::new(refusal));
+        }
+        let single = [(edit, insert.len())];
+        let around = if apart.len() > 1 { apart } else { &single };
+        // Relexing costs a lex of the text up to the first token that differs. A change
+        // to less than a quarter of the text that the ways above could not take mostly
+        // leaves an error with no place (a closing brace deleted), which relexing cannot
+        // take either. Fuzzing relexes first, to try it on every edit.
+        let widely = usize::from(edit.len()).max(insert.len()) * 4 >= new_text.len();
+        let reused = cfg!(fuzzing)
+            .then(|| self.relexed(new_text))
+            .flatten()
+            .or_else(|| self.reparse_site(edit, insert, new_text))
+            .or_else(|| self.reparse_around(around, new_text))
+            .or_else(|| widely.then(|| self.relexed(new_text)).flatten());
+        Ok(reused.unwrap_or_else(|| Self::parse_full(new_text)))
     }
 
     /// The tree after replacing `edit` (a range of the old text) with `insert`, giving
@@ -56,41 +100,48 @@ impl Parsed {
     /// when neither gives exactly what a full parse would, or the old tree has errors, or
     /// the new text is `too-deep`: parse fully then.
     pub fn reparse(&self, edit: TextRange, insert: &str, new_text: &str) -> Option<Parsed> {
-        if !self.errors.is_empty() {
+        if super::too_deep(new_text).is_some() {
             return None;
         }
-        let root = self.syntax();
-        if !root.text_range().contains_range(edit) || super::too_deep(new_text).is_some() {
-            return None;
-        }
-        self.reparse_site(&root, edit, insert, new_text)
-            .or_else(|| super::hollow::reparse_around(&root, &[(edit, insert.len())], new_text))
+        self.reparse_site(edit, insert, new_text)
+            .or_else(|| self.reparse_around(&[(edit, insert.len())], new_text))
     }
 
     /// The tree after several edits far apart (ranges of the old text, in order, apart from
     /// each other, and the lengths of what replaced them), giving `new_text`: parsed around
     /// the large sets and lists they leave whole (`syntax/hollow.rs`). `None` as for
-    /// [`Self::reparse`].
-    pub fn reparse_around(&self, edits: &[(TextRange, usize)], new_text: &str) -> Option<Parsed> {
-        if !self.errors.is_empty() || super::too_deep(new_text).is_some() {
-            return None;
-        }
+    /// [`Self::reparse`], but the caller refuses a `too-deep` text.
+    pub(crate) fn reparse_around(
+        &self,
+        edits: &[(TextRange, usize)],
+        new_text: &str,
+    ) -> Option<Parsed> {
         let root = self.syntax();
         let end = root.text_range().end();
-        if edits.last().is_some_and(|(e, _)| e.end() > end) {
+        if !self.errors.is_empty() || edits.last().is_some_and(|(e, _)| e.end() > end) {
             return None;
         }
         super::hollow::reparse_around(&root, edits, new_text)
     }
 
+    /// This tree with the tokens of `new_text` in place of its own, when they are of the
+    /// same kinds in the same order (`syntax/relex.rs`) and this tree has no errors.
+    fn relexed(&self, new_text: &str) -> Option<Parsed> {
+        if !self.errors.is_empty() {
+            return None;
+        }
+        Some(Parsed {
+            green: super::relex::relex(&self.green, new_text)?,
+            errors: vec![],
+        })
+    }
+
     /// [`Self::reparse`] at the innermost [`Site`] around the edit.
-    fn reparse_site(
-        &self,
-        root: &SyntaxNode,
-        edit: TextRange,
-        insert: &str,
-        new_text: &str,
-    ) -> Option<Parsed> {
+    fn reparse_site(&self, edit: TextRange, insert: &str, new_text: &str) -> Option<Parsed> {
+        let root = self.syntax();
+        if !self.errors.is_empty() || !root.text_range().contains_range(edit) {
+            return None;
+        }
         let mut site = match root.covering_element(edit) {
             NodeOrToken::Node(n) => n,
             NodeOrToken::Token(t) => t.parent()?,
