@@ -6,6 +6,7 @@
 //! ([`super::hollow`]). The result is the tree, and the errors, that a full parse would
 //! build.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use rnix::{NodeOrToken, ParseError, SyntaxElement, SyntaxKind, SyntaxNode, TextRange, TextSize};
@@ -131,7 +132,7 @@ impl Parsed {
             return None;
         }
         Some(Parsed {
-            green: super::relex::relex(&self.green, new_text)?,
+            green: super::relex::relex(&self.green, &unmarked(new_text))?,
             errors: vec![],
         })
     }
@@ -197,9 +198,15 @@ impl Parsed {
 
 /// rnix's parse of a file's text, with a byte order mark read as three spaces.
 pub(super) fn parse(text: &str) -> rnix::Parse<rnix::Root> {
+    rnix::Root::parse(&unmarked(text))
+}
+
+/// A file's text with a byte order mark replaced by three spaces (the same length), which
+/// rnix reads as blank space.
+fn unmarked(text: &str) -> Cow<'_, str> {
     match text.strip_prefix('\u{feff}') {
-        Some(rest) => rnix::Root::parse(&format!("   {rest}")),
-        None => rnix::Root::parse(text),
+        Some(rest) => Cow::Owned(format!("   {rest}")),
+        None => Cow::Borrowed(text),
     }
 }
 

@@ -260,6 +260,24 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_blank_space_as_in_a_full_parse() {
+        let (old, new) = (
+            "\u{feff}{\n  a = [ 1 ];\n}\n",
+            "\u{feff}  {\n    a = [ 1 ];\n  }\n",
+        );
+        let tree = Parsed::new(old).unwrap();
+        let whole = rnix::TextRange::up_to(rnix::TextSize::of(old));
+        let relexed = tree.edited(whole, new, &[(whole, new.len())], new).unwrap();
+        assert!(relexed.green == Parsed::new(new).unwrap().green);
+        // Relexed: the list's node is the old tree's own.
+        let list = |p: &Parsed| {
+            let list = p.syntax().descendants().find(|n| n.kind() == NODE_LIST);
+            list.unwrap().green().to_owned()
+        };
+        assert!(std::ptr::eq(&*list(&tree), &*list(&relexed)));
+    }
+
+    #[test]
     fn any_file_indented_or_renamed_gives_what_a_full_parse_gives() {
         let (mut files, mut relexed) = (0, 0);
         for text in testdata() {
