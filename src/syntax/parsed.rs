@@ -3,8 +3,9 @@
 //! list or a function's pattern, parses again only the bindings or elements it touches, or
 //! the pattern, or the comments around the file's expression (as rust-analyzer reparses
 //! blocks); elsewhere, the file around the large sets and lists the edit leaves whole
-//! ([`super::hollow`]). The result is the tree, and the errors, that a full parse would
-//! build.
+//! ([`super::hollow`]); and a text whose tokens are the old ones but for blank space and
+//! comments is only lexed ([`super::relex`]). The result is the tree, and the errors, that
+//! a full parse would build.
 
 use std::borrow::Cow;
 use std::ops::Range;

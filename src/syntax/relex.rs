@@ -153,7 +153,7 @@ fn kind(token: &GreenTokenData) -> SyntaxKind {
 /// parser makes an `or` a name where it stands as one, and reads the name `__curPos` as
 /// a token of its own.
 fn same_kind(old: &GreenTokenData, kind: SyntaxKind, text: &str) -> bool {
-    let lexed = match (rnix::NixLanguage::kind_from_raw(old.kind()), old.text()) {
+    let lexed = match (self::kind(old), old.text()) {
         (TOKEN_IDENT, "or") => TOKEN_OR,
         (TOKEN_CUR_POS, _) => TOKEN_IDENT,
         (old_kind, _) => old_kind,
