@@ -327,18 +327,8 @@ mod tests {
             "x", " ", "\n", "\"", "''", "${", "{", "}", "[", "]", "{ }", ";", "#", "/*", ":", "@",
             "a = 1; ", "rec ", "in ", "let ",
         ];
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
         let (mut edits, mut applied, mut with_errors) = (0, 0, 0);
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-            let path = entry.unwrap().into_path();
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            if path.extension().is_none_or(|e| e != "nix")
-                || Parsed::new(&text).is_ok_and(|p| !p.errors.is_empty())
-            {
-                continue;
-            }
+        for text in crate::syntax::clean_testdata() {
             let starts = (0..text.len())
                 .filter(|&i| text.is_char_boundary(i))
                 .step_by(5);

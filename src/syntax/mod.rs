@@ -241,3 +241,17 @@ impl<'a> LineIndex<'a> {
         self.starts[line - 1]
     }
 }
+
+/// The `.nix` files under testdata that parse without errors, for tests that edit them.
+#[cfg(test)]
+fn clean_testdata() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "nix"))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter(|text| Parsed::new(text).is_ok_and(|p| p.errors.is_empty()))
+        .collect()
+}

@@ -217,23 +217,10 @@ mod tests {
         ));
     }
 
-    /// The `.nix` files under testdata that parse without errors.
-    fn testdata() -> Vec<String> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
-        walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .map(|e| e.unwrap().into_path())
-            .filter(|p| p.extension().is_some_and(|e| e == "nix"))
-            .filter_map(|p| std::fs::read_to_string(p).ok())
-            .filter(|text| Parsed::new(text).is_ok_and(|p| p.errors.is_empty()))
-            .collect()
-    }
-
     #[test]
     fn trivia_put_between_any_two_tokens_or_taken_away_give_what_a_full_parse_gives() {
         let (mut texts, mut relexed) = (0, 0);
-        for text in testdata() {
+        for text in crate::syntax::clean_testdata() {
             let tree = Parsed::new(&text).unwrap();
             let tokens = tree
                 .syntax()
@@ -280,7 +267,7 @@ mod tests {
     #[test]
     fn any_file_indented_or_renamed_gives_what_a_full_parse_gives() {
         let (mut files, mut relexed) = (0, 0);
-        for text in testdata() {
+        for text in crate::syntax::clean_testdata() {
             let indented: String = text.lines().map(|l| format!("  {l}\n")).collect();
             for new in [
                 indented,
