@@ -49,18 +49,15 @@ impl<'a, I: Iterator<Item = Token<'a>>> Relexer<'a, I> {
         let mut between = root;
         while let Some(child) = old.next() {
             if is_trivia(&child) {
-                let mut run = vec![child];
-                while let Some(t) = old.next_if(is_trivia) {
-                    run.push(t);
-                }
-                self.trivia(&run, &mut children);
+                let rest = std::iter::from_fn(|| old.next_if(is_trivia));
+                self.trivia(std::iter::once(child).chain(rest), &mut children);
                 between = false;
                 continue;
             }
             if between {
                 // Trivia between this child and the one before (or before the file's
                 // expression), where there were none.
-                self.trivia(&[], &mut children);
+                self.trivia(std::iter::empty(), &mut children);
             }
             between = true;
             match child {
@@ -85,7 +82,7 @@ impl<'a, I: Iterator<Item = Token<'a>>> Relexer<'a, I> {
         if root {
             // Trivia after the file's expression, where it had none; then nothing else.
             if !node.children().last().is_some_and(|c| is_trivia(&c)) {
-                self.trivia(&[], &mut children);
+                self.trivia(std::iter::empty(), &mut children);
             }
             if self.tokens.next().is_some() {
                 return None;
@@ -94,26 +91,29 @@ impl<'a, I: Iterator<Item = Token<'a>>> Relexer<'a, I> {
         Some(children.new.map(|new| GreenNode::new(node.kind(), new)))
     }
 
-    /// Puts the new text's next trivia in place of `old`, a run of them (or none).
-    fn trivia(
+    /// Puts the new text's next trivia in place of `old`, a run of them (or none). An old
+    /// one that the new one in its place equals is kept.
+    fn trivia<'o>(
         &mut self,
-        old: &[NodeOrToken<&GreenNodeData, &GreenTokenData>],
+        mut old: impl Iterator<Item = NodeOrToken<&'o GreenNodeData, &'o GreenTokenData>>,
         children: &mut Children,
     ) {
-        let mut new = vec![];
-        while let Some(token) = self.tokens.next_if(|(k, _)| k.is_trivia()) {
-            new.push(token);
-        }
-        let same = new.len() == old.len()
-            && new
-                .iter()
-                .zip(old)
-                .all(|(&(k, s), o)| o.as_token().is_some_and(|o| k == kind(o) && s == o.text()));
-        match same {
-            true => old.iter().for_each(|&t| children.keep(t)),
-            false => children.changed().extend(new.into_iter().map(|(k, s)| {
-                NodeOrToken::Token(GreenToken::new(rnix::NixLanguage::kind_to_raw(k), s))
-            })),
+        loop {
+            let new = self.tokens.next_if(|(k, _)| k.is_trivia());
+            match (old.next(), new) {
+                (None, None) => return,
+                (Some(o), Some((k, s)))
+                    if o.as_token().is_some_and(|o| k == kind(o) && s == o.text()) =>
+                {
+                    children.keep(o)
+                }
+                (_, Some((k, s))) => children.changed().push(NodeOrToken::Token(GreenToken::new(
+                    rnix::NixLanguage::kind_to_raw(k),
+                    s,
+                ))),
+                // One old trivia fewer: the old children after it are no longer in place.
+                (Some(_), None) => _ = children.changed(),
+            }
         }
     }
 }
