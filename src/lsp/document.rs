@@ -265,10 +265,16 @@ fn regions(changes: &[(usize, usize, usize)]) -> Vec<(TextRange, usize)> {
 }
 
 /// A whole new text (from a client that sends no ranges) as the changes, line by line, that
-/// turn `old` into it, in order: so that what they leave alone is not parsed again.
-fn line_changes(old: &str, new: &str) -> Vec<(usize, usize, usize)> {
+/// turn `old` into it, in order: so that what they leave alone is not parsed again. When
+/// less than half of the new text is on lines the old text has, one change: the parse
+/// around what changes leave whole needs half the text left whole, and comparing the
+/// lines of a text rewritten throughout would take a millisecond to find nothing.
+fn line_changes(old_text: &str, new_text: &str) -> Vec<(usize, usize, usize)> {
     let lines = |text| -> Vec<&str> { str::split_inclusive(text, '\n').collect() };
-    let (old, new) = (lines(old), lines(new));
+    let (old, new) = (lines(old_text), lines(new_text));
+    if shared_bytes(&old, &new) * 2 < new_text.len() {
+        return vec![(0, old_text.len(), new_text.len())];
+    }
     let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1);
     let ops = similar::capture_diff_slices_deadline(
         similar::Algorithm::Myers,
@@ -293,6 +299,23 @@ fn line_changes(old: &str, new: &str) -> Vec<(usize, usize, usize)> {
             (start, start + was[o.end] - was[o.start], now[n.end] - start)
         })
         .collect()
+}
+
+/// How many bytes of `new` are on lines that `old` has as many times or more: at least
+/// what the lines of `old` left as they were hold.
+fn shared_bytes(old: &[&str], new: &[&str]) -> usize {
+    let mut count: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    for line in old {
+        *count.entry(line).or_default() += 1;
+    }
+    let mut shared = 0;
+    for line in new {
+        if let Some(n) = count.get_mut(line).filter(|n| **n > 0) {
+            *n -= 1;
+            shared += line.len();
+        }
+    }
+    shared
 }
 
 /// The range of `old` that differs from `new`, and the text of `new` in its place.
@@ -458,6 +481,7 @@ mod tests {
             "a\nd\n",
             "",
             "a\nb\nc\nd\n",
+            "A\nB\nc\nD\n",
         ] {
             let mut text = old.to_string();
             for (start, end, inserted) in line_changes(old, new) {
@@ -467,6 +491,10 @@ mod tests {
             assert_eq!(text, new);
         }
         assert_eq!(line_changes(old, "a\nB\nc\nd\n"), [(2, 4, 2)]);
+        // Most lines new: the lines are not compared.
+        assert_eq!(line_changes(old, "A\nB\nc\nD\n"), [(0, 8, 8)]);
+        // Moved lines count as kept.
+        assert_eq!(line_changes(old, "d\nc\nb\nD\n").len(), 2);
     }
 
     #[test]
