@@ -265,57 +265,31 @@ fn regions(changes: &[(usize, usize, usize)]) -> Vec<(TextRange, usize)> {
 }
 
 /// A whole new text (from a client that sends no ranges) as the changes, line by line, that
-/// turn `old` into it, in order: so that what they leave alone is not parsed again. When
-/// less than half of the new text is on lines the old text has, one change: the parse
-/// around what changes leave whole needs half the text left whole, and comparing the
-/// lines of a text rewritten throughout would take a millisecond to find nothing.
-fn line_changes(old_text: &str, new_text: &str) -> Vec<(usize, usize, usize)> {
-    let lines = |text| -> Vec<&str> { str::split_inclusive(text, '\n').collect() };
-    let (old, new) = (lines(old_text), lines(new_text));
-    if shared_bytes(&old, &new) * 2 < new_text.len() {
-        return vec![(0, old_text.len(), new_text.len())];
-    }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1);
-    let ops = similar::capture_diff_slices_deadline(
-        similar::Algorithm::Myers,
-        &old,
-        &new,
-        Some(deadline),
-    );
-    let starts = |lines: &[&str]| -> Vec<usize> {
-        let ends = lines.iter().scan(0, |at, line| {
-            *at += line.len();
+/// turn `old` into it, in order: so that what they leave alone is not parsed again.
+/// imara-diff's Myers stays fast on texts rewritten throughout, where it finds one change.
+fn line_changes(old: &str, new: &str) -> Vec<(usize, usize, usize)> {
+    let input = imara_diff::InternedInput::new(old, new);
+    let diff = imara_diff::Diff::compute(imara_diff::Algorithm::Myers, &input);
+    let starts = |lines: &[imara_diff::Token]| -> Vec<usize> {
+        let ends = lines.iter().scan(0, |at, &line| {
+            *at += input.interner[line].len();
             Some(*at)
         });
         std::iter::once(0).chain(ends).collect()
     };
-    let (was, now) = (starts(&old), starts(&new));
-    ops.iter()
-        .filter(|op| op.tag() != similar::DiffTag::Equal)
-        .map(|op| {
-            let (o, n) = (op.old_range(), op.new_range());
+    let (was, now) = (starts(&input.before), starts(&input.after));
+    diff.hunks()
+        .map(|hunk| {
+            let (o, n) = (hunk.before, hunk.after);
+            let [o, n] = [
+                o.start as usize..o.end as usize,
+                n.start as usize..n.end as usize,
+            ];
             // The changes before it are made: it starts where it does in the new text.
             let start = now[n.start];
             (start, start + was[o.end] - was[o.start], now[n.end] - start)
         })
         .collect()
-}
-
-/// How many bytes of `new` are on lines that `old` has as many times or more: at least
-/// what the lines of `old` left as they were hold.
-fn shared_bytes(old: &[&str], new: &[&str]) -> usize {
-    let mut count: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-    for line in old {
-        *count.entry(line).or_default() += 1;
-    }
-    let mut shared = 0;
-    for line in new {
-        if let Some(n) = count.get_mut(line).filter(|n| **n > 0) {
-            *n -= 1;
-            shared += line.len();
-        }
-    }
-    shared
 }
 
 /// The range of `old` that differs from `new`, and the text of `new` in its place.
@@ -491,10 +465,32 @@ mod tests {
             assert_eq!(text, new);
         }
         assert_eq!(line_changes(old, "a\nB\nc\nd\n"), [(2, 4, 2)]);
-        // Most lines new: the lines are not compared.
-        assert_eq!(line_changes(old, "A\nB\nc\nD\n"), [(0, 8, 8)]);
-        // Moved lines count as kept.
-        assert_eq!(line_changes(old, "d\nc\nb\nD\n").len(), 2);
+    }
+
+    #[test]
+    fn a_whole_text_changed_on_lines_apart_reparses_the_site_around_each() {
+        let text = "let\n  a = pkgs.x;\n  c = [ 1 2 ];\nin {\n  d = pkgs.y;\n}\n";
+        let mut doc = Document::new(text.to_string(), 1);
+        let old = doc.parsed().unwrap();
+        // No one site holds both changes: they are on either side of `in`.
+        let new = text.replace("pkgs.", "(pkgs).");
+        let change = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: new.clone(),
+        };
+        doc.apply(vec![change], 2, Encoding::Utf8);
+        assert_eq!(regions(&doc.changes).len(), 2);
+        let kept = doc.parsed().unwrap();
+        assert!(kept.green == Parsed::new(&new).unwrap().green);
+        let list = |p: &Parsed| {
+            let list = p
+                .syntax()
+                .descendants()
+                .find(|n| n.kind() == rnix::SyntaxKind::NODE_LIST);
+            list.unwrap().green().to_owned()
+        };
+        assert!(std::ptr::eq(&*list(&old), &*list(&kept)));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! tree without syntax errors and, when an edit falls inside an attribute set, a `let`, a
 //! list or a function's pattern, parses again only the bindings or elements it touches, or
 //! the pattern, or the comments around the file's expression (as rust-analyzer reparses
-//! blocks); elsewhere, the file around the large sets and lists the edit leaves whole
+//! blocks), and so for each of a few edits apart; elsewhere, the file around the large sets and lists the edit leaves whole
 //! ([`super::hollow`]); and a text whose tokens are the old ones but for blank space and
 //! comments is only lexed ([`super::relex`]). The result is the tree, and the errors, that
 //! a full parse would build.
@@ -59,6 +59,7 @@ impl Parsed {
     /// other, with the length of what replaced each. Built from this tree, when it has no
     /// errors, where that gives exactly what a full parse gives:
     /// - the site around the edit parsed again ([`Self::reparse`]);
+    /// - else, for a few changes apart, the site around each ([`Self::reparse_sites`]);
     /// - else the file parsed around the large sets and lists that the changes leave
     ///   whole (`syntax/hollow.rs`);
     /// - else, when the changes span a quarter of the text or more and the new text's
@@ -83,10 +84,15 @@ impl Parsed {
         // leaves an error with no place (a closing brace deleted), which relexing cannot
         // take either. Fuzzing relexes first, to try it on every edit.
         let widely = usize::from(edit.len()).max(insert.len()) * 4 >= new_text.len();
+        // Each site costs about what a full parse of a kilobyte does, besides its own text:
+        // with more than one change per two kilobytes of a large text, a full parse is as
+        // cheap.
+        let few = apart.len() > 1 && apart.len() * 2048 <= new_text.len().max(1 << 16);
         let reused = cfg!(fuzzing)
             .then(|| self.relexed(new_text))
             .flatten()
-            .or_else(|| self.reparse_site(edit, insert, new_text))
+            .or_else(|| self.reparse_site(edit, insert.len(), new_text))
+            .or_else(|| few.then(|| self.reparse_sites(apart, new_text))?)
             .or_else(|| self.reparse_around(around, new_text))
             .or_else(|| widely.then(|| self.relexed(new_text)).flatten());
         Ok(reused.unwrap_or_else(|| Self::parse_full(new_text)))
@@ -105,8 +111,53 @@ impl Parsed {
         if super::too_deep(new_text).is_some() {
             return None;
         }
-        self.reparse_site(edit, insert, new_text)
+        self.reparse_site(edit, insert.len(), new_text)
             .or_else(|| self.reparse_around(&[(edit, insert.len())], new_text))
+    }
+
+    /// The tree after several edits apart (ranges of the old text, in order, and the
+    /// lengths of what replaced them), giving `new_text`: the site around each edit parsed
+    /// again, as [`Self::reparse`] does for one, from the last edit to the first. The tree
+    /// is then always the full parse of the text so far, and that text is `new_text`,
+    /// shifted, from the end of the edit before: each site is parsed from there, and may
+    /// hold the edits after it. When a site starts before then, or cannot be, the edit
+    /// and the one before are taken as one. `None` when none can be, or a tree on the way
+    /// has errors, or the sites would take more than half the text to parse; the caller
+    /// refuses a `too-deep` text.
+    pub(crate) fn reparse_sites(
+        &self,
+        edits: &[(TextRange, usize)],
+        new_text: &str,
+    ) -> Option<Parsed> {
+        let grown = |(edit, inserted): &(TextRange, usize)| {
+            *inserted as isize - usize::from(edit.len()) as isize
+        };
+        let mut bounds = Bounds {
+            from: 0.into(),
+            before: edits.iter().map(grown).sum(),
+            budget: (new_text.len() / 2).max(1 << 16),
+        };
+        let mut tree = Cow::Borrowed(self);
+        let mut rest = edits;
+        while let Some((&last, before)) = rest.split_last() {
+            let (mut edit, mut inserted) = last;
+            bounds.before -= grown(&last);
+            rest = before;
+            loop {
+                bounds.from = rest.last().map_or(0.into(), |(e, _)| e.end());
+                if let Some(next) = tree.site_reparsed(edit, inserted, &mut bounds, new_text) {
+                    tree = Cow::Owned(next);
+                    break;
+                }
+                // The edit before, the old text between and this edit, as one edit.
+                let (&(earlier, more), before) = rest.split_last()?;
+                inserted += more + usize::from(edit.start() - earlier.end());
+                edit = earlier.cover(edit);
+                bounds.before -= grown(&(earlier, more));
+                rest = before;
+            }
+        }
+        Some(tree.into_owned())
     }
 
     /// The tree after several edits far apart (ranges of the old text, in order, apart from
@@ -139,7 +190,23 @@ impl Parsed {
     }
 
     /// [`Self::reparse`] at the innermost [`Site`] around the edit.
-    fn reparse_site(&self, edit: TextRange, insert: &str, new_text: &str) -> Option<Parsed> {
+    fn reparse_site(&self, edit: TextRange, inserted: usize, new_text: &str) -> Option<Parsed> {
+        let mut whole = Bounds {
+            from: 0.into(),
+            before: 0,
+            budget: usize::MAX,
+        };
+        self.site_reparsed(edit, inserted, &mut whole, new_text)
+    }
+
+    /// [`Self::reparse_site`], for one of several edits within `bounds`.
+    fn site_reparsed(
+        &self,
+        edit: TextRange,
+        inserted: usize,
+        bounds: &mut Bounds,
+        new_text: &str,
+    ) -> Option<Parsed> {
         let root = self.syntax();
         if !self.errors.is_empty() || !root.text_range().contains_range(edit) {
             return None;
@@ -150,17 +217,22 @@ impl Parsed {
         }
         .ancestors()
         .find_map(|n| Site::around(n, edit))?;
-        let new_range = |site: &Site| {
-            let end = usize::from(site.range.end()) + insert.len() - usize::from(edit.len());
-            usize::from(site.range.start())..end
+        let mut new_range = |site: &Site| {
+            let start = usize::from(site.range.start()).checked_add_signed(bounds.before)?;
+            let end = start + usize::from(site.range.len()) + inserted - usize::from(edit.len());
+            if site.range.start() < bounds.from {
+                return None;
+            }
+            bounds.budget = bounds.budget.checked_sub(end - start)?;
+            Some(start..end)
         };
-        let parsed = match site.parse(new_text.get(new_range(&site))?) {
+        let parsed = match site.parse(new_text.get(new_range(&site)?)?) {
             Some(parsed) if parsed.errors.is_empty() || site.children.end == site.close => parsed,
             // How the parser recovers from an error depends on what follows: parse on to
             // the closing token, unless that is so far that a failure would cost much.
             _ if site.children.end != site.close => {
                 site.extend_to_close();
-                let range = new_range(&site);
+                let range = new_range(&site)?;
                 if range.len() > (new_text.len() / 4).max(4096) {
                     return None;
                 }
@@ -195,6 +267,15 @@ impl Parsed {
             green: site.parent.replace_with(parent),
         })
     }
+}
+
+/// For one of several edits, made from the last to the first: where its site may start
+/// (after the edits before it, not made yet), how much longer those make the new text, and
+/// how many more bytes may be parsed again.
+struct Bounds {
+    from: TextSize,
+    before: isize,
+    budget: usize,
 }
 
 /// rnix's parse of a file's text, with a byte order mark read as three spaces.
@@ -535,6 +616,53 @@ mod tests {
 
     fn at(needle: &str) -> usize {
         MODULE.find(needle).unwrap()
+    }
+
+    #[test]
+    fn edits_apart_reparsed_site_by_site_give_what_a_full_parse_gives() {
+        let (mut texts, mut reparsed) = (0, 0);
+        for text in crate::syntax::clean_testdata() {
+            let old = Parsed::new(&text).unwrap();
+            for (from, to) in [
+                ("pkgs.", "(pkgs)."),
+                (" = ", " =  "),
+                (";\n", "; x = 1;\n"),
+                ("\"", "\"\""),
+                ("[", "[ ]"),
+                ("{", "{ {"),
+                ("''", "'' ${"),
+            ] {
+                // Each occurrence is an edit; those that touch are one.
+                let mut edits: Vec<(TextRange, usize)> = vec![];
+                for (at, _) in text.match_indices(from) {
+                    let range = TextRange::at((at as u32).into(), TextSize::of(from));
+                    match edits.last_mut() {
+                        Some((last, inserted)) if last.end() >= range.start() => {
+                            *last = last.cover(range);
+                            *inserted += to.len();
+                        }
+                        _ => edits.push((range, to.len())),
+                    }
+                }
+                if edits.len() < 2 {
+                    continue;
+                }
+                let new_text = text.replace(from, to);
+                let full = Parsed::new(&new_text).unwrap();
+                texts += usize::from(full.errors.is_empty());
+                if let Some(re) = old.reparse_sites(&edits, &new_text) {
+                    reparsed += usize::from(full.errors.is_empty());
+                    assert!(re.green == full.green, "{from:?} → {to:?} in {text}");
+                    assert_eq!(re.errors, full.errors, "{from:?} → {to:?} in {text}");
+                }
+            }
+        }
+        // Texts with errors are mostly not reparsed: the site with the first error
+        // (from the end) stops the rest.
+        assert!(
+            reparsed * 3 > texts * 2,
+            "{reparsed} of {texts} texts without errors reparsed"
+        );
     }
 
     #[test]
