@@ -434,16 +434,32 @@ mod tests {
         assert!(doc.changes.is_empty());
         // The same from a client that sends the whole text: its lines are compared.
         let whole = doc.text.replacen("rec ", "", 1).replace("# end\n", "");
-        let change = TextDocumentContentChangeEvent {
-            range: None,
-            range_length: None,
-            text: whole.clone(),
-        };
-        doc.apply(vec![change], 3, Encoding::Utf8);
+        doc.apply(vec![whole_text(&whole)], 3, Encoding::Utf8);
         assert_eq!(regions(&doc.changes).len(), 2);
         let tree = &doc.clean.as_ref().unwrap().0;
         let around = tree.reparse_around(&regions(&doc.changes), &whole).unwrap();
         assert!(around.green == Parsed::new(&whole).unwrap().green);
+    }
+
+    /// A whole new text, sent without a range.
+    fn whole_text(text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    /// Whether the first list of two trees is the same node (not only an equal one).
+    fn same_list(old: &Parsed, new: &Parsed) -> bool {
+        let list = |p: &Parsed| {
+            let list = p
+                .syntax()
+                .descendants()
+                .find(|n| n.kind() == rnix::SyntaxKind::NODE_LIST);
+            list.unwrap().green().to_owned()
+        };
+        std::ptr::eq(&*list(old), &*list(new))
     }
 
     #[test]
@@ -474,23 +490,11 @@ mod tests {
         let old = doc.parsed().unwrap();
         // No one site holds both changes: they are on either side of `in`.
         let new = text.replace("pkgs.", "(pkgs).");
-        let change = TextDocumentContentChangeEvent {
-            range: None,
-            range_length: None,
-            text: new.clone(),
-        };
-        doc.apply(vec![change], 2, Encoding::Utf8);
+        doc.apply(vec![whole_text(&new)], 2, Encoding::Utf8);
         assert_eq!(regions(&doc.changes).len(), 2);
         let kept = doc.parsed().unwrap();
         assert!(kept.green == Parsed::new(&new).unwrap().green);
-        let list = |p: &Parsed| {
-            let list = p
-                .syntax()
-                .descendants()
-                .find(|n| n.kind() == rnix::SyntaxKind::NODE_LIST);
-            list.unwrap().green().to_owned()
-        };
-        assert!(std::ptr::eq(&*list(&old), &*list(&kept)));
+        assert!(same_list(&old, &kept));
     }
 
     #[test]
@@ -502,23 +506,11 @@ mod tests {
         // set or list is left as it was.
         let new: String = text.lines().map(|l| format!("  {l}\n")).collect();
         let new = new.replace(';', " ;");
-        let change = TextDocumentContentChangeEvent {
-            range: None,
-            range_length: None,
-            text: new.clone(),
-        };
-        doc.apply(vec![change], 2, Encoding::Utf8);
+        doc.apply(vec![whole_text(&new)], 2, Encoding::Utf8);
         let kept = doc.parsed().unwrap();
         assert!(kept.green == Parsed::new(&new).unwrap().green);
         // The list's node is the old tree's own: only its tokens' places were taken.
-        let list = |p: &Parsed| {
-            let list = p
-                .syntax()
-                .descendants()
-                .find(|n| n.kind() == rnix::SyntaxKind::NODE_LIST);
-            list.unwrap().green().to_owned()
-        };
-        assert!(std::ptr::eq(&*list(&old), &*list(&kept)));
+        assert!(same_list(&old, &kept));
     }
 
     #[test]
@@ -579,12 +571,7 @@ mod tests {
         }
         assert!(n > 100);
         // A change without a range indexes the whole text.
-        let change = TextDocumentContentChangeEvent {
-            range: None,
-            range_length: None,
-            text: "x\ny".to_string(),
-        };
-        doc.apply(vec![change], 2, Encoding::Utf8);
+        doc.apply(vec![whole_text("x\ny")], 2, Encoding::Utf8);
         assert_eq!(doc.line_starts, [0, 2]);
     }
 }

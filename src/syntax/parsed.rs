@@ -59,7 +59,7 @@ impl Parsed {
     /// other, with the length of what replaced each. Built from this tree, when it has no
     /// errors, where that gives exactly what a full parse gives:
     /// - the site around the edit parsed again ([`Self::reparse`]);
-    /// - else, for a few changes apart, the site around each ([`Self::reparse_sites`]);
+    /// - else, for a few changes apart, the site around each (`reparse_sites`);
     /// - else the file parsed around the large sets and lists that the changes leave
     ///   whole (`syntax/hollow.rs`);
     /// - else, when the changes span a quarter of the text or more and the new text's
