@@ -1,6 +1,9 @@
 //! systemd units (`systemd.services.<name>`), gathered from their definitions.
 
+use std::rc::Rc;
+
 use rnix::TextRange;
+use rustc_hash::FxHashMap;
 
 use super::Model;
 use super::cmdline::{self, Arg};
@@ -21,37 +24,37 @@ pub struct Unit {
 
 pub fn units(defs: &[Def]) -> Vec<Unit> {
     let mut out: Vec<Unit> = vec![];
+    // Each unit's index in `out`, by its name; a name the model cannot read, by where it
+    // is written.
+    let mut index: FxHashMap<UnitKey, usize> = FxHashMap::default();
     for (i, d) in defs.iter().enumerate() {
         let Some(rest) = d.strip_prefix(SERVICES) else {
             continue;
         };
         let Some(name) = rest.first() else { continue };
-        let existing = out
-            .iter_mut()
-            .find(|u| same_key(&u.name, &name.key, u.name_range, name.range));
-        let unit = match existing {
-            Some(u) => u,
-            None => {
-                out.push(Unit {
-                    name: name.key.clone(),
-                    name_range: name.range,
-                    defs: vec![],
-                    opaque: false,
-                });
-                out.last_mut().unwrap()
-            }
+        let key = match &name.key {
+            Key::Known(k) => UnitKey::Named(k.clone()),
+            Key::Partial(_) => UnitKey::At(name.range),
         };
-        unit.defs.push(i);
-        unit.opaque |= rest.len() == 1;
+        let at = *index.entry(key).or_insert_with(|| {
+            out.push(Unit {
+                name: name.key.clone(),
+                name_range: name.range,
+                defs: vec![],
+                opaque: false,
+            });
+            out.len() - 1
+        });
+        out[at].defs.push(i);
+        out[at].opaque |= rest.len() == 1;
     }
     out
 }
 
-fn same_key(a: &Key, b: &Key, ra: TextRange, rb: TextRange) -> bool {
-    match (a, b) {
-        (Key::Known(x), Key::Known(y)) => x == y,
-        _ => ra == rb,
-    }
+#[derive(PartialEq, Eq, Hash)]
+enum UnitKey {
+    Named(Rc<str>),
+    At(TextRange),
 }
 
 impl Unit {
