@@ -280,11 +280,8 @@ fn line_changes(old: &str, new: &str) -> Vec<(usize, usize, usize)> {
     let (was, now) = (starts(&input.before), starts(&input.after));
     diff.hunks()
         .map(|hunk| {
-            let (o, n) = (hunk.before, hunk.after);
-            let [o, n] = [
-                o.start as usize..o.end as usize,
-                n.start as usize..n.end as usize,
-            ];
+            let o = hunk.before.start as usize..hunk.before.end as usize;
+            let n = hunk.after.start as usize..hunk.after.end as usize;
             // The changes before it are made: it starts where it does in the new text.
             let start = now[n.start];
             (start, start + was[o.end] - was[o.start], now[n.end] - start)

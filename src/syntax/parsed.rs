@@ -2,10 +2,10 @@
 //! tree without syntax errors and, when an edit falls inside an attribute set, a `let`, a
 //! list or a function's pattern, parses again only the bindings or elements it touches, or
 //! the pattern, or the comments around the file's expression (as rust-analyzer reparses
-//! blocks), and so for each of a few edits apart; elsewhere, the file around the large sets and lists the edit leaves whole
-//! ([`super::hollow`]); and a text whose tokens are the old ones but for blank space and
-//! comments is only lexed ([`super::relex`]). The result is the tree, and the errors, that
-//! a full parse would build.
+//! blocks), and so around each of a few edits apart; elsewhere, the file around the large
+//! sets and lists the edit leaves whole ([`super::hollow`]); and a text whose tokens are
+//! the old ones but for blank space and comments is only lexed ([`super::relex`]). The
+//! result is the tree, and the errors, that a full parse would build.
 
 use std::borrow::Cow;
 use std::ops::Range;
