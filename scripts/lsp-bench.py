@@ -96,9 +96,8 @@ class Server:
 
 def every_nth(text: str, old: str, new: str, n: int) -> str:
     """`text` with the first of every `n` occurrences of `old` replaced by `new`."""
-    parts = text.split(old)
-    return "".join(part + ((new if i % n == 0 else old) if i < len(parts) - 1 else "")
-                   for i, part in enumerate(parts))
+    first, *rest = text.split(old)
+    return first + "".join((new if i % n == 0 else old) + part for i, part in enumerate(rest))
 
 
 def pct(xs: list[float], p: float) -> float:
