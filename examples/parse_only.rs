@@ -1,9 +1,12 @@
-//! The baseline of `scripts/bench`: finds `.nix` files as the linter does, reads and parses
-//! each with rnix on the same thread pool, and does nothing else.
+//! The baseline of `scripts/bench` and `scripts/lsp-bench.py`: finds `.nix` files as the
+//! linter does, reads and parses each with rnix on the same thread pool, and does nothing
+//! else. Prints the files, the bytes, the parse errors and the seconds spent reading and
+//! parsing (after the walk); with `--repeat N`, the median of N rounds in one process.
 //!
-//!     cargo run --release --example parse_only -- DIR...
+//!     cargo run --release --example parse_only -- [--repeat N] DIR...
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -13,8 +16,17 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use walkdir::WalkDir;
 
 fn main() {
-    let dirs: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
-    let files: Vec<PathBuf> = dirs
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let rounds = match args.first().map(String::as_str) {
+        Some("--repeat") => {
+            let n = args.get(1).and_then(|n| n.parse().ok());
+            args.drain(..2.min(args.len()));
+            n.filter(|&n: &usize| n > 0)
+                .expect("--repeat takes a positive number")
+        }
+        _ => 1,
+    };
+    let files: Vec<PathBuf> = args
         .iter()
         .flat_map(|d| {
             WalkDir::new(d)
@@ -29,12 +41,24 @@ fn main() {
                 .map(|e| e.into_path())
         })
         .collect();
-    let (bytes, errors) = files
-        .par_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(p).unwrap_or_default();
-            (text.len(), rnix::Root::parse(&text).errors().len())
-        })
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    println!("files={} bytes={bytes} parse_errors={errors}", files.len());
+    let mut seconds = vec![];
+    let mut totals = (0, 0);
+    for _ in 0..rounds {
+        let clock = Instant::now();
+        totals = files
+            .par_iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(p).unwrap_or_default();
+                (text.len(), rnix::Root::parse(&text).errors().len())
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        seconds.push(clock.elapsed().as_secs_f64());
+    }
+    seconds.sort_by(f64::total_cmp);
+    let (bytes, errors) = totals;
+    println!(
+        "files={} bytes={bytes} parse_errors={errors} seconds={:.6}",
+        files.len(),
+        seconds[rounds / 2]
+    );
 }

@@ -16,13 +16,16 @@ tree's tokens but for blank space, which take the old ones' places. Every 18th `
 made `(pkgs).x`: the site around each change is parsed again. Every `pkgs.x` made
 `(pkgs).x`: a full parse. And syntax errors made (removing a
 `;`, opening a comment) and mended (reparsed from the last tree without errors). Prints
-median and p90 in milliseconds for each.
+median and p90 in milliseconds for each, and the median's ratio to the time rnix takes to
+parse the file, measured just before the row: `examples/parse_only.rs --repeat`, in a warm
+process, so that a slow spell of this machine shows in both.
 
     python3 scripts/lsp-bench.py [--lines 5000] [--changes 30] [--debounce-ms N]
 
-The server is $NIXK8S_LINT_BIN (relative to the repository root), else target/debug/nixk8s-lint;
-`cargo build --release` and NIXK8S_LINT_BIN=target/release/nixk8s-lint measure an optimised
-build. Needs only the Python standard library.
+The server is $NIXK8S_LINT_BIN (relative to the repository root), else target/debug/nixk8s-lint,
+and the parse-only baseline is examples/parse_only beside it: `cargo build --release --bin
+nixk8s-lint --example parse_only` and NIXK8S_LINT_BIN=target/release/nixk8s-lint measure an
+optimised build. Needs only the Python standard library.
 """
 
 from __future__ import annotations
@@ -119,12 +122,23 @@ def main() -> int:
     if not binary.is_file():
         print(f"no server at {binary}: run cargo build or set NIXK8S_LINT_BIN", file=sys.stderr)
         return 2
+    parse_only = binary.parent / "examples" / "parse_only"
+    if not parse_only.is_file():
+        print(f"no parse-only baseline at {parse_only}: run cargo build --example parse_only "
+              "with the server's profile", file=sys.stderr)
+        return 2
 
     text = kubernetes_module(args.lines)
     lines = text.split("\n")
     with tempfile.TemporaryDirectory() as tmp:
         path = pathlib.Path(tmp) / "cluster.nix"
         path.write_text(text)
+
+        def parse_ms():
+            """The median time of 11 parses of the file, in one process."""
+            out = subprocess.run([str(parse_only), "--repeat", "11", tmp], capture_output=True,
+                                 text=True, check=True).stdout
+            return float(out.split("seconds=")[1]) * 1000
         uri = path.as_uri()
         options = {} if args.debounce_ms is None else {"debounceMs": args.debounce_ms}
         server = Server(binary, options)
@@ -238,7 +252,7 @@ def main() -> int:
             ("every `pkgs.x` made `(pkgs).x`, as a whole text (full parse)",
              rewriting(lambda t: t.replace("pkgs.", "(pkgs)."))),
         ]:
-            results.append((label, send(edits, version, lambda n: True)))
+            results.append((label, parse_ms(), send(edits, version, lambda n: True)))
             version += args.changes
         # Breaking the text, then mending it. The broken text has a syntax error, so
         # other findings. The mending edit is reparsed from the last tree without errors.
@@ -250,8 +264,10 @@ def main() -> int:
             # A comment left open before `in` runs to the end of the file: a full parse.
             ("a comment left open (full parse)", commenting(starting("in"))),
         ]:
+            baseline = parse_ms()
             latencies = send(edits, version, lambda n: n % 2 == 1)
-            results += [(f"{label}, made", latencies[0::2]), (f"{label}, mended", latencies[1::2])]
+            results += [(f"{label}, made", baseline, latencies[0::2]),
+                        (f"{label}, mended", baseline, latencies[1::2])]
             version += args.changes
         code = server.stop()
 
@@ -259,10 +275,12 @@ def main() -> int:
     print(f"file: {len(lines)} lines, {len(text.encode())} bytes, {findings} findings")
     print(f"didOpen → publishDiagnostics: {open_ms:.1f} ms")
     debounce = "0 (default)" if args.debounce_ms is None else args.debounce_ms
-    for label, latencies in results:
+    for label, baseline, latencies in results:
+        median = statistics.median(latencies)
         print(f"didChange → publishDiagnostics, {label}, {len(latencies)} changes, debounce {debounce} ms: "
-              f"median {statistics.median(latencies):.1f} ms, p90 {pct(latencies, 0.9):.1f} ms, "
-              f"min {min(latencies):.1f} ms, max {max(latencies):.1f} ms")
+              f"median {median:.1f} ms, p90 {pct(latencies, 0.9):.1f} ms, "
+              f"min {min(latencies):.1f} ms, max {max(latencies):.1f} ms; "
+              f"parse-only {baseline:.1f} ms, median {median / baseline:.2f}×")
     print(f"server exit code after shutdown/exit: {code}")
     return 0
 
