@@ -223,7 +223,7 @@ fn graft(
 }
 
 /// How many nodes deep a green tree goes, without building its red nodes.
-fn deepest(node: &GreenNodeData) -> usize {
+pub(super) fn deepest(node: &GreenNodeData) -> usize {
     let mut stack = vec![(node, 1)];
     let mut deepest = 0;
     while let Some((node, depth)) = stack.pop() {

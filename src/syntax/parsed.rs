@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use rnix::{NodeOrToken, ParseError, SyntaxElement, SyntaxKind, SyntaxNode, TextRange, TextSize};
-use rowan::{GreenNode, GreenToken};
+use rowan::{GreenNode, GreenNodeData, GreenToken, Language};
 
 use crate::diagnostic::Diagnostic;
 
@@ -84,10 +84,10 @@ impl Parsed {
         // leaves an error with no place (a closing brace deleted), which relexing cannot
         // take either. Fuzzing relexes first, to try it on every edit.
         let widely = usize::from(edit.len()).max(insert.len()) * 4 >= new_text.len();
-        // Each site costs about what a full parse of a kilobyte does, besides its own text:
-        // with more than one change per two kilobytes of a large text, a full parse is as
-        // cheap.
-        let few = apart.len() > 1 && apart.len() * 2048 <= new_text.len().max(1 << 16);
+        // Each site costs about what a full parse of a few hundred bytes does, besides its
+        // own text: with more than one change per kilobyte of a large text, a full parse
+        // is as cheap.
+        let few = apart.len() > 1 && apart.len() * 1024 <= new_text.len().max(1 << 16);
         let reused = cfg!(fuzzing)
             .then(|| self.relexed(new_text))
             .flatten()
@@ -117,47 +117,40 @@ impl Parsed {
 
     /// The tree after several edits apart (ranges of the old text, in order, and the
     /// lengths of what replaced them), giving `new_text`: the site around each edit parsed
-    /// again, as [`Self::reparse`] does for one, from the last edit to the first. The tree
-    /// is then always the full parse of the text so far, and that text is `new_text`,
-    /// shifted, from the end of the edit before: each site is parsed from there, and may
-    /// hold the edits after it. When a site starts before then, or cannot be, the edit
-    /// and the one before are taken as one. `None` when none can be, or a tree on the way
-    /// has errors, or the sites would take more than half the text to parse; the caller
+    /// again, as [`Self::reparse`] does for one, and all put in place at once. Each site
+    /// is found in this tree; when it reaches into the site before, or the edit does, or
+    /// there is none, the edit and the one before are taken as one. `None` when none can
+    /// be, or a site has errors, or the sites hold more than half the text; the caller
     /// refuses a `too-deep` text.
     pub(crate) fn reparse_sites(
         &self,
         edits: &[(TextRange, usize)],
         new_text: &str,
     ) -> Option<Parsed> {
-        let grown = |(edit, inserted): &(TextRange, usize)| {
-            *inserted as isize - usize::from(edit.len()) as isize
-        };
-        let mut bounds = Bounds {
-            from: 0.into(),
-            before: edits.iter().map(grown).sum(),
-            budget: (new_text.len() / 2).max(1 << 16),
-        };
-        let mut tree = Cow::Borrowed(self);
-        let mut rest = edits;
-        while let Some((&last, before)) = rest.split_last() {
-            let (mut edit, mut inserted) = last;
-            bounds.before -= grown(&last);
-            rest = before;
+        let root = self.syntax();
+        let mut budget = (new_text.len() / 2).max(1 << 16);
+        let mut sites: Vec<(Site, TextRange, usize)> = vec![];
+        for &(mut edit, mut inserted) in edits {
             loop {
-                bounds.from = rest.last().map_or(0.into(), |(e, _)| e.end());
-                if let Some(next) = tree.site_reparsed(edit, inserted, &mut bounds, new_text) {
-                    tree = Cow::Owned(next);
+                let site = match sites.last() {
+                    Some((before, ..)) if edit.start() <= before.range.end() => None,
+                    before => Site::find(&root, edit).filter(|site| {
+                        before.is_none_or(|(b, ..)| b.range.end() <= site.range.start())
+                    }),
+                };
+                if let Some(site) = site {
+                    budget = budget.checked_sub(site.range.len().into())?;
+                    sites.push((site, edit, inserted));
                     break;
                 }
                 // The edit before, the old text between and this edit, as one edit.
-                let (&(earlier, more), before) = rest.split_last()?;
+                let (site, earlier, more) = sites.pop()?;
+                budget += usize::from(site.range.len());
                 inserted += more + usize::from(edit.start() - earlier.end());
                 edit = earlier.cover(edit);
-                bounds.before -= grown(&(earlier, more));
-                rest = before;
             }
         }
-        Some(tree.into_owned())
+        self.sites_reparsed(sites, new_text)
     }
 
     /// The tree after several edits far apart (ranges of the old text, in order, apart from
@@ -191,91 +184,132 @@ impl Parsed {
 
     /// [`Self::reparse`] at the innermost [`Site`] around the edit.
     fn reparse_site(&self, edit: TextRange, inserted: usize, new_text: &str) -> Option<Parsed> {
-        let mut whole = Bounds {
-            from: 0.into(),
-            before: 0,
-            budget: usize::MAX,
-        };
-        self.site_reparsed(edit, inserted, &mut whole, new_text)
+        let site = Site::find(&self.syntax(), edit)?;
+        self.sites_reparsed(vec![(site, edit, inserted)], new_text)
     }
 
-    /// [`Self::reparse_site`], for one of several edits within `bounds`.
-    fn site_reparsed(
+    /// This tree with each site (in order, apart, with the edit inside it and the length
+    /// of what replaced it) parsed again from `new_text` and put in its place. A single
+    /// site may keep new syntax errors, parsing on to its closing token when they run
+    /// past its end; several must parse without errors.
+    fn sites_reparsed(
         &self,
-        edit: TextRange,
-        inserted: usize,
-        bounds: &mut Bounds,
+        sites: Vec<(Site, TextRange, usize)>,
         new_text: &str,
     ) -> Option<Parsed> {
-        let root = self.syntax();
-        if !self.errors.is_empty() || !root.text_range().contains_range(edit) {
+        if !self.errors.is_empty() {
             return None;
         }
-        let mut site = match root.covering_element(edit) {
-            NodeOrToken::Node(n) => n,
-            NodeOrToken::Token(t) => t.parent()?,
-        }
-        .ancestors()
-        .find_map(|n| Site::around(n, edit))?;
-        let mut new_range = |site: &Site| {
-            let start = usize::from(site.range.start()).checked_add_signed(bounds.before)?;
-            let end = start + usize::from(site.range.len()) + inserted - usize::from(edit.len());
-            if site.range.start() < bounds.from {
+        let single = sites.len() == 1;
+        let mut grown = 0isize;
+        let mut errors = vec![];
+        let mut splices = Vec::with_capacity(sites.len());
+        for (mut site, edit, inserted) in sites {
+            let new_range = |site: &Site| {
+                let start = usize::from(site.range.start()).checked_add_signed(grown)?;
+                Some(
+                    start
+                        ..start + usize::from(site.range.len()) + inserted
+                            - usize::from(edit.len()),
+                )
+            };
+            let parsed = match site.parse(new_text.get(new_range(&site)?)?) {
+                Some(parsed) if parsed.errors.is_empty() => parsed,
+                Some(parsed) if single && site.children.end == site.close => parsed,
+                // How the parser recovers from an error depends on what follows: parse on
+                // to the closing token, unless that is so far that a failure would cost
+                // much.
+                _ if single && site.children.end != site.close => {
+                    site.extend_to_close();
+                    let range = new_range(&site)?;
+                    if range.len() > (new_text.len() / 4).max(4096) {
+                        return None;
+                    }
+                    site.parse(new_text.get(range)?)?
+                }
+                _ => return None,
+            };
+            let deepest = parsed
+                .children
+                .iter()
+                .filter_map(NodeOrToken::as_node)
+                .map(|n| super::hollow::deepest(n))
+                .max();
+            if site.parent.ancestors().count() + 1 + deepest.unwrap_or(0) >= RNIX_DEPTH_LIMIT {
                 return None;
             }
-            bounds.budget = bounds.budget.checked_sub(end - start)?;
-            Some(start..end)
-        };
-        let parsed = match site.parse(new_text.get(new_range(&site)?)?) {
-            Some(parsed) if parsed.errors.is_empty() || site.children.end == site.close => parsed,
-            // How the parser recovers from an error depends on what follows: parse on to
-            // the closing token, unless that is so far that a failure would cost much.
-            _ if site.children.end != site.close => {
-                site.extend_to_close();
-                let range = new_range(&site)?;
-                if range.len() > (new_text.len() / 4).max(4096) {
-                    return None;
-                }
-                site.parse(new_text.get(range)?)?
-            }
-            _ => return None,
-        };
-        let deepest = parsed
-            .children
-            .iter()
-            .filter_map(NodeOrToken::as_node)
-            .map(|n| depth(&SyntaxNode::new_root(n.clone())))
-            .max();
-        if site.parent.ancestors().count() + 1 + deepest.unwrap_or(0) >= RNIX_DEPTH_LIMIT {
-            return None;
+            let start = new_range(&site)?.start;
+            let at = |r: TextRange| Some(r + TextSize::try_from(start).ok()?);
+            errors.extend(parsed.errors.iter().map(|e| moved(e, at)));
+            grown += inserted as isize - usize::from(edit.len()) as isize;
+            splices.push(Splice {
+                parent_at: site.parent.text_range().start(),
+                parent: site.parent.green().to_owned(),
+                children: site.children,
+                new: parsed.children,
+            });
         }
-        let parent = site
-            .parent
-            .green()
-            .splice_children(site.children.clone(), parsed.children);
-        if site.parent.kind() == SyntaxKind::NODE_ATTR_SET
-            && !parent.children().any(|c| c.as_node().is_some())
-        {
-            // An empty set parses as a function's pattern when `:` or `@` follows it,
-            // which the bindings alone cannot tell.
-            return None;
-        }
-        let start = site.range.start();
-        let errors = parsed.errors.iter().map(|e| moved(e, |r| Some(r + start)));
         Some(Parsed {
-            errors: errors.collect::<Option<_>>()?,
-            green: site.parent.replace_with(parent),
+            green: spliced(&self.green, 0.into(), &splices)?,
+            errors: errors.into_iter().collect::<Option<_>>()?,
         })
     }
 }
 
-/// For one of several edits, made from the last to the first: where its site may start
-/// (after the edits before it, not made yet), how much longer those make the new text, and
-/// how many more bytes may be parsed again.
-struct Bounds {
-    from: TextSize,
-    before: isize,
-    budget: usize,
+/// A run of a node's children and what replaces it.
+struct Splice {
+    /// The node, by where it starts in the old text and its green node.
+    parent_at: TextSize,
+    parent: GreenNode,
+    children: Range<usize>,
+    new: Vec<Green>,
+}
+
+/// `node` (at `at` in the old text) with the splices in it made (in order, apart); `None`
+/// when a set is left without bindings: an empty set parses as a function's pattern when
+/// `:` or `@` follows it, which the bindings alone cannot tell.
+fn spliced(node: &GreenNodeData, at: TextSize, splices: &[Splice]) -> Option<GreenNode> {
+    if splices.is_empty() {
+        return Some(node.to_owned());
+    }
+    let own = |s: &Splice| s.parent_at == at && std::ptr::eq(&*s.parent, node);
+    let old: Vec<_> = node.children().collect();
+    let mut children = Vec::with_capacity(old.len());
+    let (mut rest, mut offset, mut i) = (splices, at, 0);
+    while i < old.len() {
+        if let Some(splice) = rest.first().filter(|s| own(s) && s.children.start == i) {
+            children.extend(splice.new.iter().cloned());
+            offset += old[i..splice.children.end]
+                .iter()
+                .map(|c| c.text_len())
+                .sum::<TextSize>();
+            (rest, i) = (&rest[1..], splice.children.end);
+            continue;
+        }
+        let child_at = offset;
+        offset += old[i].text_len();
+        children.push(match old[i] {
+            NodeOrToken::Node(n) => {
+                // The splices in this child's nodes.
+                let inside = rest.partition_point(|s| !own(s) && s.parent_at < offset);
+                let (these, after) = rest.split_at(inside);
+                rest = after;
+                NodeOrToken::Node(spliced(n, child_at, these)?)
+            }
+            NodeOrToken::Token(t) => NodeOrToken::Token(t.to_owned()),
+        });
+        i += 1;
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    if rnix::NixLanguage::kind_from_raw(node.kind()) == SyntaxKind::NODE_ATTR_SET
+        && splices.iter().any(own)
+        && !children.iter().any(|c| c.as_node().is_some())
+    {
+        return None;
+    }
+    Some(GreenNode::new(node.kind(), children))
 }
 
 /// rnix's parse of a file's text, with a byte order mark read as three spaces.
@@ -326,6 +360,19 @@ struct Reparsed {
 type Green = NodeOrToken<GreenNode, GreenToken>;
 
 impl Site {
+    /// The innermost site around `edit` in the tree under `root`.
+    fn find(root: &SyntaxNode, edit: TextRange) -> Option<Site> {
+        if !root.text_range().contains_range(edit) {
+            return None;
+        }
+        match root.covering_element(edit) {
+            NodeOrToken::Node(n) => n,
+            NodeOrToken::Token(t) => t.parent()?,
+        }
+        .ancestors()
+        .find_map(|n| Site::around(n, edit))
+    }
+
     /// The site of `node` for an edit inside it: the bindings of a set or `let` that the
     /// edit touches, with the comments and whitespace between them (from the end of the
     /// binding before to the start of the binding after); the elements of a list that it
@@ -473,7 +520,8 @@ impl Site {
             SyntaxKind::NODE_ROOT => inner.iter().all(|c| c.kind().is_trivia()),
             _ => true,
         };
-        if !closes || !shaped || covered != run.len() || !balanced(&inner) {
+        let children: Vec<Green> = inner.iter().map(green).collect();
+        if !closes || !shaped || covered != run.len() || !balanced(&children) {
             return None;
         }
         let errors = parse.errors().iter().map(|e| {
@@ -484,7 +532,7 @@ impl Site {
             })
         });
         Some(Reparsed {
-            children: inner.iter().map(green).collect(),
+            children,
             errors: errors.collect::<Option<_>>()?,
         })
     }
@@ -524,28 +572,37 @@ impl Wrapper {
 /// lexer then leaves it as it entered it. (A parse without errors closes them all; an
 /// error may leave one open, and the lexer reads what follows in it, as a string or an
 /// interpolation.)
-fn balanced(run: &[SyntaxElement]) -> bool {
+fn balanced(run: &[Green]) -> bool {
     use SyntaxKind::*;
     let mut open = vec![];
-    for element in run {
-        let tokens: Box<dyn Iterator<Item = SyntaxElement>> = match element {
-            NodeOrToken::Node(n) => Box::new(n.descendants_with_tokens()),
-            token => Box::new(std::iter::once(token.clone())),
-        };
-        for token in tokens.filter_map(NodeOrToken::into_token) {
-            let closes = match token.kind() {
-                TOKEN_STRING_START | TOKEN_INTERPOL_START | TOKEN_L_BRACE => {
-                    open.push(token.kind());
-                    continue;
-                }
-                TOKEN_STRING_END => TOKEN_STRING_START,
-                TOKEN_INTERPOL_END => TOKEN_INTERPOL_START,
-                TOKEN_R_BRACE => TOKEN_L_BRACE,
-                _ => continue,
-            };
-            if open.pop() != Some(closes) {
-                return false;
+    let mut todo: Vec<_> = run
+        .iter()
+        .rev()
+        .map(|c| match c {
+            NodeOrToken::Node(n) => NodeOrToken::Node(&**n),
+            NodeOrToken::Token(t) => NodeOrToken::Token(&**t),
+        })
+        .collect();
+    while let Some(element) = todo.pop() {
+        let token = match element {
+            NodeOrToken::Node(n) => {
+                todo.extend(n.children().rev());
+                continue;
             }
+            NodeOrToken::Token(t) => rnix::NixLanguage::kind_from_raw(t.kind()),
+        };
+        let closes = match token {
+            TOKEN_STRING_START | TOKEN_INTERPOL_START | TOKEN_L_BRACE => {
+                open.push(token);
+                continue;
+            }
+            TOKEN_STRING_END => TOKEN_STRING_START,
+            TOKEN_INTERPOL_END => TOKEN_INTERPOL_START,
+            TOKEN_R_BRACE => TOKEN_L_BRACE,
+            _ => continue,
+        };
+        if open.pop() != Some(closes) {
+            return false;
         }
     }
     open.is_empty()
@@ -572,21 +629,6 @@ fn green(element: &SyntaxElement) -> Green {
         NodeOrToken::Node(n) => NodeOrToken::Node(n.green().to_owned()),
         NodeOrToken::Token(t) => NodeOrToken::Token(t.green().to_owned()),
     }
-}
-
-/// How many nodes deep `node`'s subtree goes.
-fn depth(node: &SyntaxNode) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    for event in node.preorder() {
-        match event {
-            rowan::WalkEvent::Enter(_) => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            rowan::WalkEvent::Leave(_) => depth -= 1,
-        }
-    }
-    deepest
 }
 
 #[cfg(test)]
@@ -657,12 +699,54 @@ mod tests {
                 }
             }
         }
+        eprintln!("SITES {reparsed} of {texts}");
         // Texts with errors are mostly not reparsed: the site with the first error
         // (from the end) stops the rest.
         assert!(
             reparsed * 3 > texts * 2,
             "{reparsed} of {texts} texts without errors reparsed"
         );
+    }
+
+    #[test]
+    fn edits_apart_are_put_in_place_at_once_where_their_sites_are() {
+        let text = "{ lib, ... }: {\n  a = { b = \"x\"; c = [ 1 2 3 4 ]; };\n  \
+                    d = [ e f g ];\n  h = 1;\n}\n";
+        for edits in [
+            // In an inner set, then in the outer one: two parents, one inside the other.
+            &[("\"x\"", "\"y\""), ("h = 1", "h = 2")][..],
+            // In the outer set, then in a list inside it.
+            &[("a = {", "a2 = {"), ("1 2", "1 (2)")],
+            // Elements side by side: the site of the second holds the first, one site.
+            &[("1 ", "10 "), ("3 ", "30 ")],
+            // In the pattern and in a list of the body.
+            &[("lib,", "lib, pkgs,"), ("4 ]", "4 5 ]")],
+            // Bindings added, and one taken out of a set that keeps others.
+            &[("b = ", "b0 = 0; b = "), ("h = 1;", "")],
+        ] {
+            let old = Parsed::new(text).unwrap();
+            let (mut new_text, mut apart, mut grown) = (text.to_string(), vec![], 0isize);
+            for (from, to) in edits {
+                let at = text.find(from).unwrap();
+                let range = TextRange::at((at as u32).into(), TextSize::of(*from));
+                let start = at.checked_add_signed(grown).unwrap();
+                new_text.replace_range(start..start + from.len(), to);
+                grown += to.len() as isize - from.len() as isize;
+                apart.push((range, to.len()));
+            }
+            let full = Parsed::new(&new_text).unwrap();
+            let re = old.reparse_sites(&apart, &new_text).expect(&new_text);
+            assert!(re.green == full.green, "{new_text:?}");
+            assert_eq!(re.errors, full.errors);
+            // A list no edit touches is the old tree's.
+            let list = |tree: &Parsed| {
+                let list = tree.syntax().descendants();
+                list.filter(|n| n.text() == "[ e f g ]")
+                    .map(|n| n.green().to_owned())
+                    .next()
+            };
+            assert!(std::ptr::eq(&*list(&re).unwrap(), &*list(&old).unwrap()));
+        }
     }
 
     #[test]
