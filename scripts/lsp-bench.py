@@ -142,6 +142,7 @@ def main() -> int:
             out = subprocess.run([str(parse_only), "--repeat", "11", tmp], capture_output=True,
                                  text=True, check=True).stdout
             return float(out.split("seconds=")[1]) * 1000
+
         uri = path.as_uri()
         options = {} if args.debounce_ms is None else {"debounceMs": args.debounce_ms}
         server = Server(binary, options)
