@@ -2,6 +2,7 @@
 //! missing, levels swapped, a relative path, a bad type, or bad inner attributes.
 
 use rnix::TextRange;
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 use super::{Check, Finding, OptionPath, Template, insert, params};
@@ -41,8 +42,9 @@ impl Check for Params {
 
     fn check(&self, model: &Model, out: &mut Vec<Finding>) {
         for option in &self.options {
+            let typed = typed_entries(model, option.names().len());
             for (def, rest) in model.defs_under(option.names()) {
-                if let Some((range, problem, fix)) = shape_problem(model, def, rest) {
+                if let Some((range, problem, fix)) = shape_problem(model, def, rest, &typed) {
                     out.push(Finding {
                         fix: repair(model, def, rest, range),
                         range,
@@ -121,6 +123,7 @@ fn shape_problem(
     model: &Model,
     def: &Def,
     rest: &[Segment],
+    typed: &FxHashSet<Vec<Name<'_>>>,
 ) -> Option<(TextRange, String, String)> {
     let value = model.ev.force_plain(def.value);
     let value_range = model.ev.range(def.value);
@@ -193,7 +196,7 @@ fn shape_problem(
     };
     if let Some(t) = ty.key.known()
         && !is_type(t)
-        && !has_inner_type(model, def, def.path.len() - rest.len() + 3)
+        && !typed.contains(&names(&def.path[..def.path.len() - rest.len() + 3]))
     {
         let (problem, fix) = if INNER.contains(&t) {
             (
@@ -271,22 +274,30 @@ fn shape_problem(
     }
 }
 
-/// Whether the entry `def.path[..end]` sets `type` itself, which frees the name of its
-/// type level (`cni-dir = { type = "d"; }`).
-fn has_inner_type(model: &Model, def: &Def, end: usize) -> bool {
-    let prefix = &def.path[..end];
-    model.defs.iter().any(|d| {
-        d.path.len() == end + 1
-            && d.path[end].is("type")
-            && d.path[..end].iter().zip(prefix).all(|(a, b)| same(a, b))
-    })
+/// The entries (the option's path, a config name, a path and a name at the type level)
+/// that set `type` themselves, which frees that name (`cni-dir = { type = "d"; }`). Found
+/// once, so that each definition looks its entry up rather than searching every one:
+/// `option` is the length of the option's path.
+fn typed_entries(model: &Model, option: usize) -> FxHashSet<Vec<Name<'_>>> {
+    let end = option + 3;
+    (model.defs.iter())
+        .filter(|d| d.path.len() == end + 1 && d.path[end].is("type"))
+        .map(|d| names(&d.path[..end]))
+        .collect()
 }
 
-fn same(a: &Segment, b: &Segment) -> bool {
-    match (a.key.known(), b.key.known()) {
-        (Some(x), Some(y)) => x == y,
-        _ => a.range == b.range,
-    }
+/// A segment as entries are told apart: by its name, or where the name is not known, by
+/// where it is written.
+#[derive(PartialEq, Eq, Hash)]
+enum Name<'a> {
+    Known(&'a str),
+    At(TextRange),
+}
+
+fn names(path: &[Segment]) -> Vec<Name<'_>> {
+    (path.iter())
+        .map(|s| s.key.known().map_or(Name::At(s.range), Name::Known))
+        .collect()
 }
 
 fn not_attrs(

@@ -1,5 +1,6 @@
-# An inner `type` overrides the attribute name (nixpkgs: type defaults to the name), so the label `cni-dir` is fine here.
-{ ... }:
+# An inner `type` overrides the attribute name (nixpkgs: type defaults to the name), so the label `cni-dir` is fine here,
+# also under a path the linter cannot know.
+{ config, ... }:
 
 {
   systemd.tmpfiles.settings."20-flannel" = {
@@ -8,5 +9,6 @@
       type = "L+";
       argument = "/etc/kube-flannel/cni-conf.json";
     };
+    "${config.services.flannel.stateDir}/cni".cni-dir = { type = "d"; };
   };
 }
