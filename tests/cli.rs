@@ -874,3 +874,46 @@ fn example_hosts_repo_has_exactly_the_four_planted_findings() {
         assert!(s.contains(needle), "`{needle}` in:\n{s}");
     }
 }
+
+/// `--timings` adds where the time went on stderr and changes nothing else. Per-file
+/// phases are summed over the worker threads, each counted once: with the walk and the
+/// rendering they stay within the threads' wall time.
+#[test]
+fn timings_go_to_stderr_per_phase_and_leave_the_results_alone() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lint = |extra: &[&'static str]| {
+        let args: Vec<&str> = ["--format", "json"].iter().chain(extra).copied().collect();
+        let mut r = run(&args).cwd(root).env("RAYON_NUM_THREADS", "2");
+        r.args.push("testdata/hosts");
+        r.output()
+    };
+    let plain = lint(&[]);
+    let timed = lint(&["--timings"]);
+    assert_exit(&timed, code(&plain));
+    assert_eq!(json(&timed), json(&plain));
+    assert!(plain.stderr.is_empty(), "{}", describe(&plain));
+    let err = String::from_utf8(timed.stderr.clone()).expect("stderr is UTF-8");
+    let (head, rows) = err.split_once('\n').expect("a heading and rows");
+    assert!(
+        head.starts_with("timings (") && head.contains(" 2 threads"),
+        "{err}"
+    );
+    let ms: Vec<(&str, f64)> = rows
+        .lines()
+        .map(|l| {
+            let (phase, rest) = l.trim().split_once(' ').expect("phase and time");
+            let value = rest.trim().strip_suffix(" ms").expect("in ms");
+            (phase, value.parse().expect("a number"))
+        })
+        .collect();
+    let phases: Vec<&str> = ms.iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        phases,
+        ["walk+read", "parse", "model", "checks", "render", "wall"],
+        "{err}"
+    );
+    let (wall, parse) = (ms[5].1, ms[1].1);
+    assert!(parse > 0.0 && wall >= parse, "{err}");
+    let summed: f64 = ms[..5].iter().map(|(_, t)| t).sum();
+    assert!(summed <= 2.0 * wall + 0.5, "{err}");
+}
