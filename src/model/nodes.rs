@@ -48,9 +48,16 @@ pub fn token_text(node: &SyntaxNode, kind: SyntaxKind) -> Option<&str> {
     crate::syntax::child_token(node.green(), kind).map(|t| t.text())
 }
 
-/// Whether an attribute set is `rec { … }`.
+/// Whether an attribute set is `rec { … }`. `rec` comes before the `{`: only the tokens
+/// up to it are read, not the thousands of bindings a set may have.
 pub fn is_rec(set: &ast::AttrSet) -> bool {
-    token_text(set.syntax(), SyntaxKind::TOKEN_REC).is_some()
+    let [rec, brace] =
+        [SyntaxKind::TOKEN_REC, SyntaxKind::TOKEN_L_BRACE].map(NixLanguage::kind_to_raw);
+    let first = (set.syntax().green().children())
+        .filter_map(NodeOrToken::into_token)
+        .map(|t| t.kind())
+        .find(|&k| k == rec || k == brace);
+    first == Some(rec)
 }
 
 /// The name of an identifier node (`NODE_IDENT`).
@@ -138,7 +145,12 @@ mod tests {
             assert_eq!(text(&body(&node)), text(&expected), "{src}");
         }
 
-        for src in ["rec { a = 1; }", "{ a = rec { }; }"] {
+        for src in [
+            "rec { a = 1; }",
+            "rec /* c */ { }",
+            "{ a = rec { }; }",
+            "{ a = 1; b = { }; }",
+        ] {
             let set: ast::AttrSet = first(src);
             assert_eq!(is_rec(&set), set.rec_token().is_some(), "{src}");
         }
