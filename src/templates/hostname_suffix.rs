@@ -2,6 +2,7 @@
 //! (`.local`: Go's resolver does not do mDNS).
 
 use rnix::TextRange;
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 use super::{Check, Finding, OptionPath, Template, display, params};
@@ -200,7 +201,7 @@ impl Params {
     }
 
     /// The host's display name when it ends in the suffix and is not exempt.
-    fn offending(&self, host: &Str, mapped: &[String]) -> Option<String> {
+    fn offending(&self, host: &Str, mapped: &FxHashSet<String>) -> Option<String> {
         let suffix = host
             .known_suffix()
             .trim_end_matches('.')
@@ -262,7 +263,7 @@ fn host_of(s: &Str, url: bool) -> Str {
 }
 
 /// Names mapped in `networking.hosts` or `networking.extraHosts`: resolvable without mDNS.
-fn mapped_hosts(model: &Model) -> Vec<String> {
+fn mapped_hosts(model: &Model) -> FxHashSet<String> {
     let mut out = vec![];
     for (def, _) in model.defs_under(&["networking", "hosts"]) {
         for s in strings(model, def.value) {
@@ -281,7 +282,7 @@ fn mapped_hosts(model: &Model) -> Vec<String> {
             }
         }
     }
-    out.iter_mut()
-        .for_each(|h| *h = h.trim_end_matches('.').to_ascii_lowercase());
-    out
+    (out.iter())
+        .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+        .collect()
 }
