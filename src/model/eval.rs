@@ -760,20 +760,15 @@ impl Evaluator {
             Value::Bool(false) | Value::Null => Str::text("", range, false),
             Value::List(_) if depth >= 2 => Str::hole(range, None),
             Value::List(items) => {
-                let mut out = Str::default();
-                for (i, e) in items.iter().enumerate() {
-                    if i > 0 {
-                        out = out.concat(&Str::text(" ", range, false));
-                    }
-                    let s = match e {
+                let words: Vec<Str> = (items.iter())
+                    .map(|e| match e {
                         Elem::One(t) => {
                             self.to_string_nested(&self.force(*t), self.range(*t), depth + 1)
                         }
                         Elem::Splice(r) => Str::hole(*r, None),
-                    };
-                    out = out.concat(&s);
-                }
-                out
+                    })
+                    .collect();
+                Str::join(&words, &Str::text(" ", range, false))
             }
             other => self
                 .coerce(other, range)

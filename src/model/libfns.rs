@@ -278,7 +278,7 @@ pub fn call(ev: &Evaluator, f: LibFn, args: &[ThunkId], range: TextRange) -> Val
                     Elem::Splice(r) => Str::hole(*r, None),
                 })
                 .collect();
-            Value::Str(join_strs(&words, &Str::text(" ", range, false)))
+            Value::Str(Str::join(&words, &Str::text(" ", range, false)))
         }
         ToString => {
             let v = ev.force_plain(arg(0));
@@ -362,18 +362,7 @@ fn join(ev: &Evaluator, elems: &[Elem], sep: &Str) -> Value {
             Elem::Splice(r) => Str::hole(*r, None),
         })
         .collect();
-    Value::Str(join_strs(&words, sep))
-}
-
-fn join_strs(words: &[Str], sep: &Str) -> Str {
-    let mut pieces: Vec<Piece> = vec![];
-    for (i, w) in words.iter().enumerate() {
-        if i > 0 {
-            pieces.extend(sep.pieces.iter().cloned());
-        }
-        pieces.extend(w.pieces.iter().cloned());
-    }
-    Str::from_pieces(pieces)
+    Value::Str(Str::join(&words, sep))
 }
 
 /// nixpkgs' `escapeShellArg`: safe words stay bare, others are single-quoted.

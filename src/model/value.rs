@@ -213,6 +213,18 @@ impl Str {
         Str::from_pieces(v)
     }
 
+    /// The strings with `sep` between them, in one copy (as `concatStringsSep`).
+    pub fn join(words: &[Str], sep: &Str) -> Str {
+        let mut pieces: Vec<Piece> = vec![];
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                pieces.extend(sep.pieces.iter().cloned());
+            }
+            pieces.extend(w.pieces.iter().cloned());
+        }
+        Str::from_pieces(pieces)
+    }
+
     /// The whole text, when no part of it is unknown.
     pub fn known(&self) -> Option<String> {
         let mut out = String::new();
