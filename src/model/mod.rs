@@ -96,6 +96,9 @@ pub const MODULE_COMPONENTS: &[(&str, &str)] = &[
 pub struct Model {
     /// The file's syntax tree, for templates that build fixes in the file's own style.
     pub root: rnix::SyntaxNode,
+    /// The file's source (the tree's text), for fixes that copy from it: rowan's text of a
+    /// range of the tree walks every token before it.
+    text: Rc<str>,
     pub ev: Evaluator,
     pub defs: Vec<Def>,
     pub imports: Vec<TextRange>,
@@ -135,6 +138,7 @@ impl Model {
         let units = units::units(&module.defs);
         let mut model = Model {
             root: root.syntax().clone(),
+            text: Rc::from(text),
             ev,
             defs: module.defs,
             imports: module.imports,
@@ -147,6 +151,16 @@ impl Model {
             model.objects = objects::objects(&model.ev, root, text);
         }
         model
+    }
+
+    /// The source at `range` (a range of the file).
+    pub fn source(&self, range: TextRange) -> &str {
+        &self.text[range]
+    }
+
+    /// The file's source.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// Definitions of exactly `path` (dotted; `*` matches one segment).

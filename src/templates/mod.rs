@@ -130,7 +130,7 @@ fn node_at(model: &Model, range: TextRange, kind: rnix::SyntaxKind) -> Option<rn
 
 /// The whitespace that starts the line holding `offset`.
 fn indent_at(model: &Model, offset: rnix::TextSize) -> String {
-    let text = model.root.text().to_string();
+    let text = model.text();
     let at = usize::from(offset).min(text.len());
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     text[start..]

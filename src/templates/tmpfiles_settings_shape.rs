@@ -84,7 +84,6 @@ fn repair(model: &Model, def: &Def, rest: &[Segment], range: TextRange) -> Optio
         );
     }
     let attr = rest.get(3)?;
-    let written = |r: TextRange| model.root.text().slice(r).to_string();
     if attr.range == range {
         let name = attr.key.known()?;
         let new = match name {
@@ -92,7 +91,7 @@ fn repair(model: &Model, def: &Def, rest: &[Segment], range: TextRange) -> Optio
             "perm" | "perms" | "permissions" => "mode",
             _ => return None,
         };
-        return (written(range) == name).then(|| {
+        return (model.source(range) == name).then(|| {
             fix(
                 Safety::Safe,
                 &format!("rename to `{new}`"),
@@ -104,7 +103,7 @@ fn repair(model: &Model, def: &Def, rest: &[Segment], range: TextRange) -> Optio
         })?;
     }
     if rest.len() == 4 && attr.is("mode") && model.ev.range(def.value) == range {
-        let digits = written(range);
+        let digits = model.source(range);
         if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 4 {
             return None;
         }

@@ -199,7 +199,7 @@ impl Params {
             // `kubelet.serviceConfig = …`: one more dotted definition beside it.
             let start = apv.syntax().text_range().start();
             let prefix = TextRange::new(start, attrs[at].syntax().text_range().end());
-            let prefix = model.root.text().slice(prefix).to_string();
+            let prefix = model.source(prefix);
             let indent = indent_at(model, start);
             insert(start, format!("{prefix}.{line}\n{indent}"))
         };
