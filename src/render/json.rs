@@ -98,7 +98,7 @@ fn items(reports: &[FileReport]) -> Vec<Item<'_>> {
                         column: e.column,
                         end_line: e.end_line,
                         end_column: e.end_column,
-                        replacement: e.replacement,
+                        replacement: e.text,
                     })
                     .collect(),
             }),

@@ -7,6 +7,8 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
+use rnix::TextRange;
+
 use crate::diagnostic::Diagnostic;
 use crate::syntax::LineIndex;
 
@@ -24,55 +26,66 @@ pub struct FileReport {
 /// the end exclusive).
 pub struct Located<'a> {
     pub diagnostic: &'a Diagnostic,
+    /// The index of its report among those given to [`located`].
+    pub file: usize,
     pub path: &'a str,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
-    /// The fix's edits, located the same way.
-    pub edits: Vec<LocatedEdit<'a>>,
+    /// The fix's edits, located the same way, with their replacements.
+    pub edits: Vec<LocatedText<'a>>,
+    /// The secondary labels (all but the first), located the same way, with their messages.
+    pub related: Vec<LocatedText<'a>>,
 }
 
-pub struct LocatedEdit<'a> {
+/// A range located as [`Located`] is, and the text that goes with it.
+pub struct LocatedText<'a> {
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
-    pub replacement: &'a str,
+    pub text: &'a str,
 }
 
-/// Every diagnostic of every report, located, in report order.
+/// Every diagnostic of every report, located, in report order. Each report's lines are
+/// indexed once, for all its diagnostics.
 pub fn located(reports: &[FileReport]) -> Vec<Located<'_>> {
     let mut out = vec![];
-    for r in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
+    for (file, r) in reports.iter().enumerate() {
+        if r.diagnostics.is_empty() {
+            continue;
+        }
         let index = LineIndex::new(&r.text);
-        for d in &r.diagnostics {
-            let (line, column) = index.position(d.range.start());
-            let (end_line, end_column) = index.position(d.range.end());
-            let edits = d
-                .fix
-                .iter()
-                .flat_map(|f| &f.edits)
-                .map(|e| {
-                    let (line, column) = index.position(e.range.start());
-                    let (end_line, end_column) = index.position(e.range.end());
-                    LocatedEdit {
-                        line,
-                        column,
-                        end_line,
-                        end_column,
-                        replacement: &e.replacement,
-                    }
-                })
-                .collect();
-            out.push(Located {
-                diagnostic: d,
-                path: &r.path,
+        let at = |range: TextRange, text| {
+            let (line, column) = index.position(range.start());
+            let (end_line, end_column) = index.position(range.end());
+            LocatedText {
                 line,
                 column,
                 end_line,
                 end_column,
+                text,
+            }
+        };
+        for d in &r.diagnostics {
+            let primary = at(d.range, "");
+            let edits = (d.fix.iter().flat_map(|f| &f.edits))
+                .map(|e| at(e.range, &e.replacement))
+                .collect();
+            let related = (d.labels.iter().skip(1))
+                .map(|l| at(l.range, &l.message))
+                .collect();
+            out.push(Located {
+                diagnostic: d,
+                file,
+                path: &r.path,
+                line: primary.line,
+                column: primary.column,
+                end_line: primary.end_line,
+                end_column: primary.end_column,
                 edits,
+                related,
             });
         }
     }

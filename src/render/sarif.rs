@@ -169,40 +169,22 @@ pub fn render(
         })
         .collect();
     let index_of = |rule: &str| rules.iter().position(|r| r.id == rule).unwrap_or(0);
-    let uri_of = |path: &str| {
-        let i = reports.iter().position(|r| r.path == path).unwrap_or(0);
-        uris.get(i).cloned().unwrap_or_else(|| path.to_string())
-    };
     let results = located(reports)
         .into_iter()
         .map(|l| {
             let d = l.diagnostic;
-            let uri = uri_of(l.path);
+            let uri = uris.get(l.file).cloned().unwrap_or_else(|| l.path.to_string());
             let physical = |line, column, end_line, end_column| Physical {
                 artifact_location: Artifact { uri: uri.clone(), uri_base_id: base_id(&uri) },
                 region: Region { start_line: line, start_column: column, end_line, end_column },
             };
-            let related = reports
-                .iter()
-                .find(|r| r.path == l.path)
-                .map(|r| {
-                    let index = crate::syntax::LineIndex::new(&r.text);
-                    d.labels
-                        .iter()
-                        .skip(1)
-                        .enumerate()
-                        .map(|(i, label)| {
-                            let (a, b) = index.position(label.range.start());
-                            let (c, e) = index.position(label.range.end());
-                            Location {
-                                id: Some(i + 1),
-                                physical_location: physical(a, b, c, e),
-                                message: Some(Text { text: label.message.clone() }),
-                            }
-                        })
-                        .collect()
+            let related = (l.related.iter().enumerate())
+                .map(|(i, label)| Location {
+                    id: Some(i + 1),
+                    physical_location: physical(label.line, label.column, label.end_line, label.end_column),
+                    message: Some(Text { text: label.text.to_string() }),
                 })
-                .unwrap_or_default();
+                .collect();
             let mut text = d.message.clone();
             if let Some(h) = &d.help {
                 text.push_str(&format!(" (help: {h})"));
@@ -222,7 +204,7 @@ pub fn render(
                         .map(|e| {
                             serde_json::json!({
                                 "deletedRegion": { "startLine": e.line, "startColumn": e.column, "endLine": e.end_line, "endColumn": e.end_column },
-                                "insertedContent": { "text": e.replacement },
+                                "insertedContent": { "text": e.text },
                             })
                         })
                         .collect();
@@ -273,4 +255,53 @@ pub fn render(
         }],
     };
     serde_json::to_string_pretty(&log).expect("JSON of plain data") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Diagnostic, Label};
+
+    /// A result's related locations are its secondary labels, each where its label is, in
+    /// the file of the report the result came from.
+    #[test]
+    fn related_locations_are_the_secondary_labels_where_they_are() {
+        let text = "{\n  a = \"é\"; b = 1;\n  c = 2;\n}\n";
+        let at = |s: &str| rnix::TextSize::from(text.find(s).unwrap() as u32);
+        let range = |s: &str| rnix::TextRange::at(at(s), rnix::TextSize::of(s));
+        let mut d = Diagnostic::builtin_error("r", range("b = 1"), "m".into(), None);
+        d.labels = vec![
+            Label {
+                range: range("b = 1"),
+                message: "primary".into(),
+            },
+            Label {
+                range: range("c = 2"),
+                message: "used here".into(),
+            },
+        ];
+        let report = |path: &str, diagnostics| FileReport {
+            path: path.into(),
+            text: text.into(),
+            diagnostics,
+        };
+        let reports = [report("clean.nix", vec![]), report("x.nix", vec![d])];
+        let uris = ["clean.nix".to_string(), "x.nix".to_string()];
+        let log: serde_json::Value =
+            serde_json::from_str(&render(&reports, &[], &uris, None)).unwrap();
+        let result = &log["runs"][0]["results"][0];
+        let region = |loc: &serde_json::Value| {
+            let r = &loc["physicalLocation"]["region"];
+            ["startLine", "startColumn", "endLine", "endColumn"].map(|k| r[k].as_u64().unwrap())
+        };
+        assert_eq!(region(&result["locations"][0]), [2, 12, 2, 17]);
+        let related = result["relatedLocations"].as_array().unwrap();
+        assert_eq!(related.len(), 1, "{result:#}");
+        assert_eq!(region(&related[0]), [3, 3, 3, 8]);
+        assert_eq!(related[0]["message"]["text"], "used here");
+        assert_eq!(
+            related[0]["physicalLocation"]["artifactLocation"]["uri"],
+            "x.nix"
+        );
+    }
 }
