@@ -14,7 +14,8 @@ ends of the file at once (as a formatter may make them), sent with ranges or as 
 text. Every line indented, or a space put before every `;`: the text lexes to the old
 tree's tokens but for blank space, which take the old ones' places. Every 18th `pkgs.x`
 made `(pkgs).x`: the site around each change is parsed again. Every `pkgs.x` made
-`(pkgs).x`: a full parse. And syntax errors made (removing a
+`(pkgs).x`, as a whole text or as a replace-all's ranges in one change (the last first,
+made in one pass over the text): a full parse. And syntax errors made (removing a
 `;`, opening a comment) and mended (reparsed from the last tree without errors). Prints
 median and p90 in milliseconds for each, and the median's ratio to the time rnix takes to
 parse the file, measured just before the row: `examples/parse_only.rs --repeat`, in a warm
@@ -214,6 +215,20 @@ def main() -> int:
             """The whole text rewritten, as a whole text, then the text as it was."""
             return lambda n: [rewrite(text) if n % 2 == 0 else text]
 
+        def replacing_all(old, new):
+            """Every `old` made `new` as ranges in one change, the last first (as an editor's
+            replace-all sends them), then each put back the same way."""
+            def spots(t, what):
+                return [(i, m) for i, line in enumerate(t.split("\n"))
+                        for m in range(len(line)) if line.startswith(what, m)]
+            there, back = spots(text, old), spots(text.replace(old, new), new)
+
+            def edit(n):
+                if n % 2 == 0:
+                    return [(line, c, c + len(old), new) for line, c in reversed(there)]
+                return [(line, c, c + len(new), old) for line, c in reversed(back)]
+            return edit
+
         def commenting(targets):
             """Opens a comment at the start of a target line (it runs to the end of the
             file), then removes it."""
@@ -256,6 +271,8 @@ def main() -> int:
             ("every 18th `pkgs.x` made `(pkgs).x`, as a whole text (site by site)",
              rewriting(lambda t: every_nth(t, "pkgs.", "(pkgs).", 18))),
             # New tokens everywhere: a full parse.
+            ("every `pkgs.x` made `(pkgs).x`, as ranges in one change (replace all, full parse)",
+             replacing_all("pkgs.", "(pkgs).")),
             ("every `pkgs.x` made `(pkgs).x`, as a whole text (full parse)",
              rewriting(lambda t: t.replace("pkgs.", "(pkgs)."))),
         ]:

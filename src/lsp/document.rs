@@ -86,39 +86,69 @@ impl Document {
     }
 
     /// Applies `didChange` events in order; a change without a range replaces the text.
+    ///
+    /// Changes that each end before the one before them starts (an editor's replace-all
+    /// sends its changes last first) read positions that the changes before them left as
+    /// they were: such a run is made in one pass over the text, not each change by moving
+    /// the rest of it.
     pub fn apply(
         &mut self,
         changes: Vec<TextDocumentContentChangeEvent>,
         version: i32,
         enc: Encoding,
     ) {
+        let mut run: Vec<(usize, usize, String)> = vec![];
         for c in changes {
-            let (start, end) = match c.range {
-                Some(r) => {
-                    let start = self.offset(r.start, enc);
-                    (start, self.offset(r.end, enc).max(start))
+            let Some(r) = c.range else {
+                self.make(&mut run);
+                if self.clean.is_some() {
+                    self.changes.extend(line_changes(&self.text, &c.text));
                 }
-                None => (0, self.text.len()),
+                self.text = c.text;
+                self.index();
+                continue;
             };
+            let span = |d: &Document| {
+                let start = d.offset(r.start, enc);
+                (start, d.offset(r.end, enc).max(start))
+            };
+            let (mut start, mut end) = span(self);
+            if run.last().is_some_and(|&(before, ..)| end >= before) {
+                self.make(&mut run);
+                (start, end) = span(self);
+            }
             if self.clean.is_some() {
-                match c.range {
-                    Some(_) => self.changes.push((start, end, c.text.len())),
-                    None => self.changes.extend(line_changes(&self.text, &c.text)),
-                }
+                self.changes.push((start, end, c.text.len()));
             }
-            match c.range {
-                Some(_) => {
-                    self.text.replace_range(start..end, &c.text);
-                    self.reindex(start, end, c.text.len());
-                }
-                None => {
-                    self.text = c.text;
-                    self.index();
-                }
-            }
+            run.push((start, end, c.text));
         }
+        self.make(&mut run);
         self.retired.extend(self.parsed.take());
         self.version = version;
+    }
+
+    /// Makes a run of changes, each before the one before it, and empties it.
+    fn make(&mut self, run: &mut Vec<(usize, usize, String)>) {
+        match &run[..] {
+            [] => {}
+            [(start, end, text)] => {
+                self.text.replace_range(start..end, text);
+                self.reindex(*start, *end, text.len());
+            }
+            _ => {
+                let mut out = String::with_capacity(self.text.len());
+                let mut at = 0;
+                for (start, end, text) in run.iter().rev() {
+                    out.push_str(&self.text[at..*start]);
+                    out.push_str(text);
+                    at = *end;
+                }
+                out.push_str(&self.text[at..]);
+                self.text = out;
+                self.index();
+            }
+        }
+        run.clear();
     }
 
     /// Frees the trees that edits made stale, on another thread: the next change need not
@@ -544,6 +574,70 @@ mod tests {
         assert!(edit(&mut doc, pos(1, 9), pos(1, 12), "") > 0);
         assert_eq!(edit(&mut doc, pos(1, 9), pos(1, 9), " 3;"), 0);
         assert!(std::ptr::eq(&*doc.parsed().unwrap().green, &*clean));
+    }
+
+    /// Changes sent in one event make what they make sent one by one: runs of changes
+    /// each before the one before it (as a replace-all sends them) in one pass, the rest
+    /// in order, with the same changes recorded for reparsing.
+    #[test]
+    fn changes_in_one_event_make_what_they_make_one_by_one() {
+        let base = "let\r\n  a = \"é\";\n  b = [ 1 2 ];\r\nin { x = a; y = b; }\n";
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % (n + 1)
+        };
+        let (mut runs, mut ran) = (0, 0);
+        for case in 0..400 {
+            let mut one_by_one = Document::new(base.to_string(), 1);
+            let mut at_once = Document::new(base.to_string(), 1);
+            one_by_one.parsed().unwrap();
+            at_once.parsed().unwrap();
+            let last_first = case % 2 == 0;
+            let mut events = vec![];
+            let mut before = base.len();
+            for _ in 0..=next(5) {
+                let text = &one_by_one.text;
+                let limit = if last_first { before } else { text.len() };
+                let (mut a, mut b) = (next(limit), next(limit));
+                if a > b {
+                    (a, b) = (b, a);
+                }
+                while !text.is_char_boundary(a) {
+                    a -= 1;
+                }
+                while !text.is_char_boundary(b) {
+                    b -= 1;
+                }
+                let range = TextRange::new(TextSize::from(a as u32), TextSize::from(b as u32));
+                let event = TextDocumentContentChangeEvent {
+                    range: Some(one_by_one.range(range, Encoding::Utf16)),
+                    range_length: None,
+                    text: ["", "x", "\n", "\r\n", "é", "yy\nz"][next(5)].to_string(),
+                };
+                one_by_one.apply(vec![event.clone()], 2, Encoding::Utf16);
+                events.push(event);
+                ran += usize::from(b < before);
+                before = a;
+            }
+            runs += usize::from(last_first && events.len() > 2);
+            at_once.apply(events, 2, Encoding::Utf16);
+            assert_eq!(at_once.text, one_by_one.text);
+            assert_eq!(
+                at_once.line_starts, one_by_one.line_starts,
+                "{:?}",
+                at_once.text
+            );
+            assert_eq!(at_once.changes, one_by_one.changes, "{:?}", at_once.text);
+            let tree = at_once.parsed().unwrap();
+            assert_eq!(tree.green, Parsed::new(&at_once.text).unwrap().green);
+        }
+        assert!(
+            runs > 50 && ran > 300,
+            "{runs} runs, {ran} changes before the one before"
+        );
     }
 
     #[test]
