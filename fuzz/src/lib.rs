@@ -104,10 +104,13 @@ fn edit_and_resync(data: &[u8]) {
     };
     let mut doc = Document::new(session.text.clone(), 1);
     let mut reference = session.text;
+    let mut event = vec![];
+    let last = session.edits.len().saturating_sub(1);
     for (version, edit) in session.edits.into_iter().enumerate() {
         let start = reference_offset(&reference, edit.start, session.utf16);
         let end = reference_offset(&reference, edit.end, session.utf16).max(start);
         reference.replace_range(start..end, &edit.text);
+        let with_next = edit.with_next && version < last;
         let change = match edit.whole {
             true => TextDocumentContentChangeEvent {
                 range: None,
@@ -123,7 +126,11 @@ fn edit_and_resync(data: &[u8]) {
                 text: edit.text,
             },
         };
-        doc.apply(vec![change], version as i32 + 2, enc);
+        event.push(change);
+        if with_next {
+            continue;
+        }
+        doc.apply(std::mem::take(&mut event), version as i32 + 2, enc);
         assert_eq!(doc.text, reference);
         // The tree kept across edits is the one a full parse builds.
         match (doc.parsed(), Parsed::new(&reference)) {
@@ -172,6 +179,8 @@ struct Edit {
     text: String,
     /// Sent as the whole new text, without a range, as some clients do.
     whole: bool,
+    /// Sent in one event with the edit after it (as a replace-all's edits are).
+    with_next: bool,
 }
 
 /// Positions mostly near the text, sometimes past a line's end or the last line.
