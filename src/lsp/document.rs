@@ -582,15 +582,16 @@ mod tests {
     #[test]
     fn changes_in_one_event_make_what_they_make_one_by_one() {
         let base = "let\r\n  a = \"é\";\n  b = [ 1 2 ];\r\nin { x = a; y = b; }\n";
-        let mut seed = 7u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % (n + 1)
-        };
         let (mut runs, mut ran) = (0, 0);
         for case in 0..400 {
+            // The case's choices, each from 0 to `n`: the hash of where it is made.
+            let mut choice = 0;
+            let mut next = |n: usize| {
+                let mut h = std::hash::DefaultHasher::new();
+                std::hash::Hash::hash(&(case, choice), &mut h);
+                choice += 1;
+                std::hash::Hasher::finish(&h) as usize % (n + 1)
+            };
             let mut one_by_one = Document::new(base.to_string(), 1);
             let mut at_once = Document::new(base.to_string(), 1);
             one_by_one.parsed().unwrap();
