@@ -699,7 +699,6 @@ mod tests {
                 }
             }
         }
-        eprintln!("SITES {reparsed} of {texts}");
         // Texts with errors are not reparsed: sites apart must each parse without errors.
         assert!(
             reparsed * 3 > texts * 2,
