@@ -1,10 +1,14 @@
 //! The baseline of `scripts/bench` and `scripts/lsp-bench.py`: finds `.nix` files as the
 //! linter does, reads and parses each with rnix on the same thread pool, and does nothing
 //! else. Prints the files, the bytes, the parse errors and the seconds spent reading and
-//! parsing (after the walk); with `--repeat N`, the median of N rounds in one process.
+//! parsing (after the walk); with `--repeat N`, the median of N rounds in one process. With
+//! `--serve`, a round for each line read on stdin, each printing its own seconds: a warm
+//! process that times a parse whenever asked, as `scripts/lsp-bench.py` does after each
+//! change.
 //!
-//!     cargo run --release --example parse_only -- [--repeat N] DIR...
+//!     cargo run --release --example parse_only -- [--repeat N | --serve] DIR...
 
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -17,7 +21,12 @@ use walkdir::WalkDir;
 
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let serve = args.first().is_some_and(|a| a == "--serve");
     let rounds = match args.first().map(String::as_str) {
+        Some("--serve") => {
+            args.remove(0);
+            1
+        }
         Some("--repeat") => {
             let n = args.get(1).and_then(|n| n.parse().ok());
             args.drain(..2.min(args.len()));
@@ -41,18 +50,19 @@ fn main() {
                 .map(|e| e.into_path())
         })
         .collect();
+    if serve {
+        for _ in std::io::stdin().lock().lines().map_while(Result::ok) {
+            let (seconds, _) = round(&files);
+            println!("seconds={seconds:.6}");
+        }
+        return;
+    }
     let mut seconds = vec![];
     let mut totals = (0, 0);
     for _ in 0..rounds {
-        let clock = Instant::now();
-        totals = files
-            .par_iter()
-            .map(|p| {
-                let text = std::fs::read_to_string(p).unwrap_or_default();
-                (text.len(), rnix::Root::parse(&text).errors().len())
-            })
-            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-        seconds.push(clock.elapsed().as_secs_f64());
+        let (s, t) = round(&files);
+        seconds.push(s);
+        totals = t;
     }
     seconds.sort_by(f64::total_cmp);
     let (bytes, errors) = totals;
@@ -61,4 +71,17 @@ fn main() {
         files.len(),
         seconds[rounds / 2]
     );
+}
+
+/// Reads and parses every file once: the seconds it took, the bytes and the parse errors.
+fn round(files: &[PathBuf]) -> (f64, (usize, usize)) {
+    let clock = Instant::now();
+    let totals = files
+        .par_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            (text.len(), rnix::Root::parse(&text).errors().len())
+        })
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    (clock.elapsed().as_secs_f64(), totals)
 }

@@ -16,10 +16,15 @@ tree's tokens but for blank space, which take the old ones' places. Every 18th `
 made `(pkgs).x`: the site around each change is parsed again. Every `pkgs.x` made
 `(pkgs).x`, as a whole text or as a replace-all's ranges in one change (the last first,
 made in one pass over the text): a full parse. And syntax errors made (removing a
-`;`, opening a comment) and mended (reparsed from the last tree without errors). Prints
-median and p90 in milliseconds for each, and the median's ratio to the time rnix takes to
-parse the file, measured just before the row: `examples/parse_only.rs --repeat`, in a warm
-process, so that a slow spell of this machine shows in both.
+`;`, opening a comment) and mended (reparsed from the last tree without errors).
+
+After each change's diagnostics, and a 5 ms pause in which the server finishes with the
+change, rnix parses the file once in a warm process (`examples/parse_only.rs --serve`):
+each change is set beside a parse of the same file made within milliseconds of it, so a
+slow spell of this machine shows in both. The next change is sent after that parse, as
+typing sends them. Prints, for each row, the median and p90 in milliseconds, the median and
+p90 of the parses beside it (whose p90 shows how much of a row's tail is the machine's), and the
+median and p90 of each change's ratio to its parse.
 
     python3 scripts/lsp-bench.py [--lines 5000] [--changes 30] [--debounce-ms N]
 
@@ -138,11 +143,14 @@ def main() -> int:
         path = pathlib.Path(tmp) / "cluster.nix"
         path.write_text(text)
 
+        parser = subprocess.Popen([str(parse_only), "--serve", tmp], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+
         def parse_ms():
-            """The median time of 11 parses of the file, in one process."""
-            out = subprocess.run([str(parse_only), "--repeat", "11", tmp], capture_output=True,
-                                 text=True, check=True).stdout
-            return float(out.split("seconds=")[1]) * 1000
+            """The time of one parse of the file, in a warm process."""
+            parser.stdin.write("\n")
+            parser.stdin.flush()
+            return float(parser.stdout.readline().split("seconds=")[1]) * 1000
 
         uri = path.as_uri()
         options = {} if args.debounce_ms is None else {"debounceMs": args.debounce_ms}
@@ -168,7 +176,7 @@ def main() -> int:
                 line, start, end, text = edit
                 return {"range": {"start": {"line": line, "character": start}, "end": {"line": line, "character": end}},
                         "text": text}
-            latencies = []
+            latencies, parses = [], []
             for n in range(args.changes):
                 version = start_version + n
                 changes = [change(edit) for edit in edits(n)]
@@ -180,9 +188,11 @@ def main() -> int:
                 server.write(data)
                 at, msg = server.wait(published(version))
                 latencies.append((at - t0) * 1000)
+                time.sleep(0.005)
+                parses.append(parse_ms())
                 if keeps_findings(n):
                     assert len(msg["params"]["diagnostics"]) == findings, "the edits should not change the findings"
-            return latencies
+            return list(zip(latencies, parses))
 
         def typing(targets, column, typed):
             """Types `typed` at `column(line)` of a target line, then removes it."""
@@ -276,7 +286,7 @@ def main() -> int:
             ("every `pkgs.x` made `(pkgs).x`, as a whole text (full parse)",
              rewriting(lambda t: t.replace("pkgs.", "(pkgs)."))),
         ]:
-            results.append((label, parse_ms(), send(edits, version, lambda n: True)))
+            results.append((label, send(edits, version, lambda n: True)))
             version += args.changes
         # Breaking the text, then mending it. The broken text has a syntax error, so
         # other findings. The mending edit is reparsed from the last tree without errors.
@@ -288,23 +298,26 @@ def main() -> int:
             # A comment left open before `in` runs to the end of the file: a full parse.
             ("a comment left open (full parse)", commenting(starting("in"))),
         ]:
-            baseline = parse_ms()
-            latencies = send(edits, version, lambda n: n % 2 == 1)
-            results += [(f"{label}, made", baseline, latencies[0::2]),
-                        (f"{label}, mended", baseline, latencies[1::2])]
+            timed = send(edits, version, lambda n: n % 2 == 1)
+            results += [(f"{label}, made", timed[0::2]), (f"{label}, mended", timed[1::2])]
             version += args.changes
         code = server.stop()
+        parser.stdin.close()
+        parser.wait(10)
 
     print(f"server: {binary.relative_to(REPO) if binary.is_relative_to(REPO) else binary}")
     print(f"file: {len(lines)} lines, {len(text.encode())} bytes, {findings} findings")
     print(f"didOpen → publishDiagnostics: {open_ms:.1f} ms")
     debounce = "0 (default)" if args.debounce_ms is None else args.debounce_ms
-    for label, baseline, latencies in results:
-        median = statistics.median(latencies)
-        print(f"didChange → publishDiagnostics, {label}, {len(latencies)} changes, debounce {debounce} ms: "
-              f"median {median:.1f} ms, p90 {pct(latencies, 0.9):.1f} ms, "
+    for label, timed in results:
+        latencies = [t for t, _ in timed]
+        parses = [p for _, p in timed]
+        ratios = [t / p for t, p in timed]
+        print(f"didChange → publishDiagnostics, {label}, {len(timed)} changes, debounce {debounce} ms: "
+              f"median {statistics.median(latencies):.1f} ms, p90 {pct(latencies, 0.9):.1f} ms, "
               f"min {min(latencies):.1f} ms, max {max(latencies):.1f} ms; "
-              f"parse-only {baseline:.1f} ms, median {median / baseline:.2f}×")
+              f"parse-only beside them: median {statistics.median(parses):.1f} ms, p90 {pct(parses, 0.9):.1f} ms; "
+              f"each over its parse: median {statistics.median(ratios):.2f}×, p90 {pct(ratios, 0.9):.2f}×")
     print(f"server exit code after shutdown/exit: {code}")
     return 0
 
