@@ -295,11 +295,56 @@ fn regions(changes: &[(usize, usize, usize)]) -> Vec<(TextRange, usize)> {
 }
 
 /// A whole new text (from a client that sends no ranges) as the changes, line by line, that
-/// turn `old` into it, in order: so that what they leave alone is not parsed again.
-/// imara-diff's Myers stays fast on texts rewritten throughout, where it finds one change.
+/// turn `old` into it, in order, each as (start, end, length of its text): so that what
+/// they leave alone is not parsed again.
 fn line_changes(old: &str, new: &str) -> Vec<(usize, usize, usize)> {
+    lines_replaced(old, new).unwrap_or_else(|| diffed_lines(old, new))
+}
+
+/// The changes of a new text with as many lines as the old one, of which at most one in
+/// eight differ (a rename throughout, a value changed), read in one pass: each run of lines
+/// that differ is a change. `None` for other texts, whose changes a diff finds.
+fn lines_replaced(old: &str, new: &str) -> Option<Vec<(usize, usize, usize)>> {
+    let lines = memchr::memchr_iter(b'\n', old.as_bytes()).count() + 1;
+    if memchr::memchr_iter(b'\n', new.as_bytes()).count() + 1 != lines {
+        return None;
+    }
+    let (mut changes, mut differ, mut at) = (vec![], 0, 0);
+    // The run of lines that differ so far: where it starts in the new text, and its
+    // lengths in the old text and in the new.
+    let mut run: Option<(usize, usize, usize)> = None;
+    let change = |(start, was, now)| (start, start + was, now);
+    let (mut was_lines, mut now_lines) = (old.split_inclusive('\n'), new.split_inclusive('\n'));
+    loop {
+        let (was, now) = match (was_lines.next(), now_lines.next()) {
+            (None, None) => break,
+            (Some(was), Some(now)) => (was, now),
+            // One ends with a line break, the other with a line after it.
+            _ => return None,
+        };
+        if was == now {
+            changes.extend(run.take().map(change));
+        } else {
+            differ += 1;
+            if differ * 8 > lines {
+                return None;
+            }
+            let (_, was_len, now_len) = run.get_or_insert((at, 0, 0));
+            *was_len += was.len();
+            *now_len += now.len();
+        }
+        at += now.len();
+    }
+    changes.extend(run.map(change));
+    Some(changes)
+}
+
+/// The changes that imara-diff's histogram diff finds between the lines of two texts. It
+/// stays fast on texts rewritten throughout, where it finds one change, and on blocks of
+/// lines moved, where Myers' search can cost more than a parse.
+fn diffed_lines(old: &str, new: &str) -> Vec<(usize, usize, usize)> {
     let input = imara_diff::InternedInput::new(old, new);
-    let diff = imara_diff::Diff::compute(imara_diff::Algorithm::Myers, &input);
+    let diff = imara_diff::Diff::compute(imara_diff::Algorithm::Histogram, &input);
     let starts = |lines: &[imara_diff::Token]| -> Vec<usize> {
         let ends = lines.iter().scan(0, |at, &line| {
             *at += input.interner[line].len();
@@ -508,6 +553,37 @@ mod tests {
             assert_eq!(text, new);
         }
         assert_eq!(line_changes(old, "a\nB\nc\nd\n"), [(2, 4, 2)]);
+    }
+
+    #[test]
+    fn lines_replaced_in_place_are_the_changes_a_diff_finds() {
+        let old: String = (0..80).map(|i| format!("  a{i} = pkgs.x{i};\n")).collect();
+        // The lines whose number `renamed` holds, renamed; `tail` added.
+        let renaming = |renamed: &dyn Fn(usize) -> bool, tail: &str| -> String {
+            let lines = old.lines().enumerate().map(|(i, line)| match renamed(i) {
+                true => line.replace("pkgs.", "(pkgs).") + "\n",
+                false => format!("{line}\n"),
+            });
+            lines.collect::<String>() + tail
+        };
+        // Lines apart, runs of two, and the last line, without a line break in both.
+        let last = renaming(&|i| i == 79, "");
+        for (old, new) in [
+            (&old[..], renaming(&|i| i % 10 == 0, "")),
+            (&old[..], renaming(&|i| i % 20 < 2, "")),
+            (old.trim_end(), last.trim_end().to_string()),
+        ] {
+            let found = lines_replaced(old, &new).expect("read in one pass");
+            assert_eq!(found, diffed_lines(old, &new), "{new}");
+            assert!(!found.is_empty());
+        }
+        assert_eq!(lines_replaced(&old, &old), Some(vec![]));
+        // More than one line in eight, a line more, a line moved: left to the diff.
+        assert!(lines_replaced(&old, &renaming(&|i| i % 4 == 0, "")).is_none());
+        assert!(lines_replaced(&old, &renaming(&|i| i % 10 == 0, "b = 1;\n")).is_none());
+        let moved = old.replacen("  a0 = pkgs.x0;\n", "", 1) + "  a0 = pkgs.x0;\n";
+        assert!(lines_replaced(&old, &moved).is_none());
+        assert_eq!(line_changes(&old, &moved), diffed_lines(&old, &moved));
     }
 
     #[test]
