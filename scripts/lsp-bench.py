@@ -15,8 +15,11 @@ text. Every line indented, or a space put before every `;`: the text lexes to th
 tree's tokens but for blank space, which take the old ones' places. Every 18th `pkgs.x`
 made `(pkgs).x`: the site around each change is parsed again. Every `pkgs.x` made
 `(pkgs).x`, as a whole text or as a replace-all's ranges in one change (the last first,
-made in one pass over the text): a full parse. And syntax errors made (removing a
-`;`, opening a comment) and mended (reparsed from the last tree without errors).
+made in one pass over the text): the file is parsed around the sets and lists of a line
+or more between the changes. The workers' blocks put in reverse order: every set is in
+text the old one does not have where it was, so a full parse. And syntax errors made
+(removing a `;`, opening a comment) and mended (reparsed from the last tree without
+errors).
 
 After each change's diagnostics, and a 5 ms pause in which the server finishes with the
 change, rnix parses the file once in a warm process (`examples/parse_only.rs --serve`):
@@ -41,6 +44,7 @@ import json
 import os
 import pathlib
 import queue
+import re
 import statistics
 import subprocess
 import sys
@@ -247,6 +251,13 @@ def main() -> int:
                 return [(line, 0, 0, "/*") if n % 2 == 0 else (line, 0, 2, "")]
             return edit
 
+        def reversed_blocks(t):
+            """The workers' blocks of the module's `mkMerge` list in reverse order."""
+            head, *blocks = re.split(r"(?m)^(?=    # --- worker )", t)
+            last, tail = blocks[-1].split("\n  ];\n", 1)
+            blocks[-1] = last + "\n\n"
+            return head + "".join(reversed(blocks)).rstrip("\n") + "\n  ];\n" + tail
+
         def starting(prefix):
             return [i for i, l in enumerate(lines) if l.startswith(prefix)]
 
@@ -280,11 +291,14 @@ def main() -> int:
             # them): the site around each is parsed again.
             ("every 18th `pkgs.x` made `(pkgs).x`, as a whole text (site by site)",
              rewriting(lambda t: every_nth(t, "pkgs.", "(pkgs).", 18))),
-            # New tokens everywhere: a full parse.
-            ("every `pkgs.x` made `(pkgs).x`, as ranges in one change (replace all, full parse)",
+            # New tokens in every unit: parsed around the sets and lists between them.
+            ("every `pkgs.x` made `(pkgs).x`, as ranges in one change (replace all, parsed around its sets and lists)",
              replacing_all("pkgs.", "(pkgs).")),
-            ("every `pkgs.x` made `(pkgs).x`, as a whole text (full parse)",
+            ("every `pkgs.x` made `(pkgs).x`, as a whole text (parsed around its sets and lists)",
              rewriting(lambda t: t.replace("pkgs.", "(pkgs)."))),
+            # The same sets in other places: a full parse.
+            ("the workers' blocks in reverse order, as a whole text (full parse)",
+             rewriting(reversed_blocks)),
         ]:
             results.append((label, send(edits, version, lambda n: True)))
             version += args.changes
