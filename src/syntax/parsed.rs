@@ -339,6 +339,10 @@ struct Site {
     close: usize,
     /// The text around the run that makes it parse as in `parent`.
     wrapper: Wrapper,
+    /// For a run of a list's elements with an element after it: the old element the run
+    /// ends with, which must end it again. A function would take in the elements after it
+    /// as its body's arguments (`[ a x: b c ]` holds `a` and `x: b c`).
+    last_element: Option<GreenNode>,
 }
 
 /// How a run is parsed on its own: between `open` and `close`, in a node of `kind`.
@@ -412,6 +416,7 @@ impl Site {
                 children: at..at + 1,
                 parent,
                 wrapper,
+                last_element: None,
             });
         }
         // The members (bindings or elements) wholly before and wholly after the edit.
@@ -424,12 +429,17 @@ impl Site {
             .checked_sub(1 + margin)
             .map_or(open + 1, |k| members[k] + 1);
         let last = members.get(after + margin).copied().unwrap_or(close);
+        let last_element = (margin > 0 && last != close)
+            .then(|| children[members[after + margin - 1]].as_node())
+            .flatten()
+            .map(|n| n.green().to_owned());
         Some(Site {
             range: TextRange::new(range(first - 1).end(), range(last).start()),
             children: first..last,
             close,
             parent: node,
             wrapper,
+            last_element,
         })
     }
 
@@ -459,6 +469,7 @@ impl Site {
             children: run,
             parent: root,
             wrapper,
+            last_element: None,
         })
     }
 
@@ -468,6 +479,7 @@ impl Site {
         let end = close.map_or(self.range.end(), |c| c.text_range().start());
         self.range = TextRange::new(self.range.start(), end);
         self.children.end = self.close;
+        self.last_element = None;
     }
 
     /// The children and errors that `text`, the run's new text, parses to in the
@@ -521,7 +533,10 @@ impl Site {
             _ => true,
         };
         let children: Vec<Green> = inner.iter().map(green).collect();
-        if !closes || !shaped || covered != run.len() || !balanced(&children) {
+        let ends = self.last_element.as_ref().is_none_or(|element| {
+            children.iter().rev().find_map(NodeOrToken::as_node) == Some(element)
+        });
+        if !closes || !shaped || !ends || covered != run.len() || !balanced(&children) {
             return None;
         }
         let errors = parse.errors().iter().map(|e| {
@@ -867,6 +882,10 @@ mod tests {
         assert!(check("[ a c.x d e ]", 8..8, "or "));
         // An interpolation left open takes in the rest of the file: parsed in full.
         assert!(!check(text, d..d, "${"));
+        // A function takes in every element after it as its body's arguments, past the
+        // one more (`x: c d e f` is one element): the run goes on to the `]`.
+        assert!(check(text, 2..5, "a.b x:"));
+        assert!(check(text, 2..5, "(x: a.b)"));
     }
 
     #[test]
