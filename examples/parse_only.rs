@@ -22,11 +22,10 @@ use walkdir::WalkDir;
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let serve = args.first().is_some_and(|a| a == "--serve");
+    if serve {
+        args.remove(0);
+    }
     let rounds = match args.first().map(String::as_str) {
-        Some("--serve") => {
-            args.remove(0);
-            1
-        }
         Some("--repeat") => {
             let n = args.get(1).and_then(|n| n.parse().ok());
             args.drain(..2.min(args.len()));

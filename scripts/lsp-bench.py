@@ -29,7 +29,7 @@ typing sends them. Prints, for each row, the median and p90 in milliseconds, the
 p90 of the parses beside it (whose p90 shows how much of a row's tail is the machine's), and the
 median and p90 of each change's ratio to its parse.
 
-    python3 scripts/lsp-bench.py [--lines 5000] [--changes 30] [--debounce-ms N]
+    python3 scripts/lsp-bench.py [--lines 5000] [--changes 30] [--debounce-ms N] [--only TEXT]
 
 The server is $NIXK8S_LINT_BIN (relative to the repository root), else target/debug/nixk8s-lint,
 and the parse-only baseline is examples/parse_only beside it: `cargo build --release --bin
@@ -128,6 +128,7 @@ def main() -> int:
     ap.add_argument("--lines", type=int, default=5000)
     ap.add_argument("--changes", type=int, default=30)
     ap.add_argument("--debounce-ms", type=int, default=None, help="initializationOptions.debounceMs (server default: 0)")
+    ap.add_argument("--only", default="", metavar="TEXT", help="run only the rows whose label contains TEXT")
     args = ap.parse_args()
 
     env_bin = pathlib.Path(os.environ.get("NIXK8S_LINT_BIN", "target/debug/nixk8s-lint"))
@@ -300,6 +301,8 @@ def main() -> int:
             ("the workers' blocks in reverse order, as a whole text (full parse)",
              rewriting(reversed_blocks)),
         ]:
+            if args.only not in label:
+                continue
             results.append((label, send(edits, version, lambda n: True)))
             version += args.changes
         # Breaking the text, then mending it. The broken text has a syntax error, so
@@ -312,6 +315,8 @@ def main() -> int:
             # A comment left open before `in` runs to the end of the file: a full parse.
             ("a comment left open (full parse)", commenting(starting("in"))),
         ]:
+            if args.only not in label:
+                continue
             timed = send(edits, version, lambda n: n % 2 == 1)
             results += [(f"{label}, made", timed[0::2]), (f"{label}, mended", timed[1::2])]
             version += args.changes
